@@ -1,0 +1,1 @@
+export { ConcurrencyError, type ConcurrencyErrorCode } from './errors.js';

@@ -1,0 +1,2 @@
+export { CsvError, type CsvErrorCode } from './errors.js';
+export { type CellValue, stringify } from './stringify.js';

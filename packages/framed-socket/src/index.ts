@@ -1,0 +1,1 @@
+export { FramedSocketError, type FramedSocketErrorCode } from './errors.js';

@@ -1,0 +1,1 @@
+export { LogError, type LogErrorCode } from './errors.js';

@@ -1,0 +1,1 @@
+export { MailerError, type MailerErrorCode } from './errors.js';

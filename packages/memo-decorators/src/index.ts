@@ -1,0 +1,1 @@
+export { MemoDecoratorsError, type MemoDecoratorsErrorCode } from './errors.js';

@@ -1,0 +1,26 @@
+import { runSuite } from '@cb-tools/bench';
+import { ProcError } from '../src/index.js';
+
+// Placeholder scenario until the package has real peers to race: constructing its error class.
+await runSuite({
+  title: '@cb/proc',
+  scenarios: [
+    {
+      name: 'construct ProcError',
+      unit: 'ops/s',
+      baseline: 'Error',
+      peers: {
+        Error: ({ quick }) => {
+          const n = quick ? 1e4 : 1e6;
+          for (let i = 0; i < n; i++) new Error('x');
+          return n;
+        },
+        ProcError: ({ quick }) => {
+          const n = quick ? 1e4 : 1e6;
+          for (let i = 0; i < n; i++) new ProcError('PROC_INVALID_OPTION', 'x');
+          return n;
+        },
+      },
+    },
+  ],
+});

@@ -1,0 +1,1 @@
+export { ProcError, type ProcErrorCode } from './errors.js';
