@@ -198,9 +198,10 @@ npx nx bench ${name}
 
 ## Recipes
 `,
-  'CHANGELOG.md': `# Changelog
+  // nx release prepends each new version's entry to this file, newest first.
+  'CHANGELOG.md': `## 0.1.0 (${new Date().toISOString().slice(0, 10)})
 
-All notable changes to ${pkgName} are recorded here by \`nx release\` from conventional commits.
+First version of ${pkgName}: the package skeleton, its error base class and first export.
 `,
   LICENSE: `MIT License
 
