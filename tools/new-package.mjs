@@ -6,11 +6,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+let root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function usage(message) {
   if (message) process.stderr.write(`new-package: ${message}\n`);
-  process.stderr.write('usage: npm run new-package -- <name> [--description "one line"]\n');
+  process.stderr.write('usage: npm run new-package -- <name> [--description "one line"] [--root <workspace>]\n');
   process.exit(2);
 }
 
@@ -19,6 +19,7 @@ let name;
 let description;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--description') description = args[++i];
+  else if (args[i] === '--root') root = args[++i];
   else if (args[i].startsWith('--description=')) description = args[i].slice('--description='.length);
   else if (args[i].startsWith('-')) usage(`unknown flag ${args[i]}`);
   else if (name === undefined) name = args[i];
