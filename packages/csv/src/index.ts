@@ -1,2 +1,36 @@
-export { CsvError, type CsvErrorCode } from './errors.js';
-export { type CellValue, stringify } from './stringify.js';
+export {
+  type Dialect,
+  type DialectOptions,
+  fieldSizeLimit,
+  getDialect,
+  listDialects,
+  makeDialect,
+  QUOTE_ALL,
+  QUOTE_MINIMAL,
+  QUOTE_NONE,
+  QUOTE_NONNUMERIC,
+  QUOTE_NOTNULL,
+  QUOTE_STRINGS,
+  type Quoting,
+  registerDialect,
+  unregisterDialect,
+} from './dialect.js';
+export { CsvError, type CsvErrorCode, type CsvErrorContext, CsvParseError, CsvWriteError } from './errors.js';
+export type { Field } from './parser.js';
+export {
+  CsvReader,
+  type FieldOf,
+  parse,
+  type ReaderOptions,
+  type ReaderSource,
+  reader,
+  type SyncReaderSource,
+} from './reader.js';
+export {
+  type CellValue,
+  CsvWriter,
+  stringify,
+  type WriterOptions,
+  type WriterSink,
+  writer,
+} from './writer.js';

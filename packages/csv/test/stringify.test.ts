@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from '../src/index.js';
 
 function pythonWriter(rows: string[][]): string {
-  const script = 'import csv,io,json,sys\nbuf=io.StringIO(newline="")\ncsv.writer(buf).writerows(json.load(sys.stdin))\nsys.stdout.write(buf.getvalue())';
+  const script =
+    'import csv,io,json,sys\nbuf=io.StringIO(newline="")\ncsv.writer(buf).writerows(json.load(sys.stdin))\nsys.stdout.write(buf.getvalue())';
   return execFileSync('python3', ['-c', script], { input: JSON.stringify(rows), encoding: 'utf8' });
 }
 

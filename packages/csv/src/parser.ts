@@ -1,0 +1,382 @@
+import { type Dialect, QUOTE_NONE, QUOTE_NONNUMERIC, QUOTE_STRINGS } from './dialect.js';
+import { CsvParseError } from './errors.js';
+import { parsePythonFloat } from './number.js';
+
+/** A value the reader produces: text, or a number/null under the converting quoting modes. */
+export type Field = string | number | null;
+
+// The states of Python's reader (Modules/_csv.c). AFTER_ESCAPED_CRNL and EAT_CRNL need no state of
+// their own here: line ends are handled as a unit (see lineEnd), which is where those states live.
+const START_RECORD = 0;
+const START_FIELD = 1;
+const ESCAPED_CHAR = 2;
+const IN_FIELD = 3;
+const IN_QUOTED_FIELD = 4;
+const ESCAPE_IN_QUOTED_FIELD = 5;
+const QUOTE_IN_QUOTED_FIELD = 6;
+
+// How the current field began, which decides QUOTE_NONNUMERIC/STRINGS/NOTNULL conversion.
+const BEGAN_PLAIN = 0;
+const BEGAN_QUOTED = 1;
+const BEGAN_ESCAPED = 2;
+
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+
+/**
+ * Python's csv reader as a resumable state machine over text chunks. Chunks may split the input
+ * anywhere; a CR at the end of a chunk is held back until the next chunk shows whether an LF follows,
+ * because Python reads `\r\n` as one line end and a lone `\r` as another.
+ *
+ * Rows are appended to `rows` (with the line number Python's `line_num` would show in `rowLines`);
+ * the caller drains both.
+ */
+export class Parser {
+  readonly rows: Field[][] = [];
+  readonly rowLines: number[] = [];
+  /** Lines fully read so far (Python's `line_num`). */
+  line = 0;
+  /** Rows produced so far. */
+  records = 0;
+
+  private state = START_RECORD;
+  private field = '';
+  private began = BEGAN_PLAIN;
+  private row: Field[] = [];
+  private carry = '';
+  private offset = 0;
+  private lineStart = 0;
+  private done = false;
+  private atEnd = false;
+  private escapedLineEnd = false;
+
+  private readonly d: number;
+  private readonly q: number;
+  private readonly e: number;
+  private readonly skipSpace: boolean;
+  private readonly doublequote: boolean;
+  private readonly strict: boolean;
+  private readonly quoting: number;
+  private readonly limit: number;
+
+  constructor(dialect: Dialect, fieldLimit: number) {
+    this.d = dialect.delimiter.charCodeAt(0);
+    // Python ignores quotechar entirely when reading with QUOTE_NONE.
+    this.q =
+      dialect.quotechar === null || dialect.quoting === QUOTE_NONE ? -1 : dialect.quotechar.charCodeAt(0);
+    this.e = dialect.escapechar === null ? -1 : dialect.escapechar.charCodeAt(0);
+    this.skipSpace = dialect.skipinitialspace;
+    this.doublequote = dialect.doublequote;
+    this.strict = dialect.strict;
+    this.quoting = dialect.quoting;
+    this.limit = fieldLimit;
+  }
+
+  /** Parses one chunk of text; `final` marks the end of the input. */
+  feed(chunk: string, final: boolean): void {
+    if (this.done) return;
+    let s = chunk;
+    if (this.carry !== '') {
+      s = this.carry + s;
+      this.carry = '';
+    }
+    let n = s.length;
+    if (!final && n > 0 && s.charCodeAt(n - 1) === CR) {
+      this.carry = '\r';
+      n--;
+    }
+    const d = this.d;
+    const q = this.q;
+    const e = this.e;
+    const limit = this.limit;
+    let state = this.state;
+    let field = this.field;
+    let i = 0;
+    let c = 0;
+    let j = 0;
+
+    try {
+      while (i < n) {
+        switch (state) {
+          case START_RECORD:
+            c = s.charCodeAt(i);
+            if (c === LF || c === CR) {
+              i = this.lineEnd(s, i, n);
+              this.emit();
+              break;
+            }
+            state = START_FIELD;
+            break;
+          case START_FIELD:
+            c = s.charCodeAt(i);
+            if (c === LF || c === CR) {
+              this.save('');
+              i = this.lineEnd(s, i, n);
+              this.emit();
+              state = START_RECORD;
+              break;
+            }
+            if (c === q) {
+              this.began = BEGAN_QUOTED;
+              state = IN_QUOTED_FIELD;
+              i++;
+              break;
+            }
+            if (c === e) {
+              this.began = BEGAN_ESCAPED;
+              state = ESCAPED_CHAR;
+              i++;
+              break;
+            }
+            if (c === SPACE && this.skipSpace) {
+              i++;
+              break;
+            }
+            if (c === d) {
+              this.save('');
+              i++;
+              break;
+            }
+            state = IN_FIELD;
+            this.escapedLineEnd = false;
+            break;
+          case IN_FIELD:
+            j = i;
+            while (j < n) {
+              c = s.charCodeAt(j);
+              if (c === d || c === LF || c === CR || c === e) break;
+              j++;
+            }
+            if (j > i) {
+              field = field === '' ? s.slice(i, j) : field + s.slice(i, j);
+              if (field.length > limit) this.tooLarge(s, j);
+            }
+            if (j === n) {
+              i = n;
+              break;
+            }
+            if (c === d) {
+              this.save(field);
+              field = '';
+              state = START_FIELD;
+              i = j + 1;
+            } else if (c === e) {
+              state = ESCAPED_CHAR;
+              i = j + 1;
+            } else {
+              this.save(field);
+              field = '';
+              i = this.lineEnd(s, j, n);
+              this.emit();
+              state = START_RECORD;
+            }
+            break;
+          case ESCAPED_CHAR:
+            c = s.charCodeAt(i);
+            if (c === CR && i + 1 < n && s.charCodeAt(i + 1) === LF) {
+              // Python keeps the escaped CR, then the LF ends the record (AFTER_ESCAPED_CRNL).
+              field += '\r';
+              if (field.length > limit) this.tooLarge(s, i);
+              this.save(field);
+              field = '';
+              i = this.lineEnd(s, i, n);
+              this.emit();
+              state = START_RECORD;
+              break;
+            }
+            field += s[i];
+            if (field.length > limit) this.tooLarge(s, i);
+            // Python stays in AFTER_ESCAPED_CRNL (read like IN_FIELD) until the next delimiter or line
+            // end; only at the end of the input does the difference show.
+            if (c === LF || c === CR) {
+              i = this.lineEnd(s, i, n);
+              this.escapedLineEnd = true;
+            } else {
+              i++;
+              this.escapedLineEnd = false;
+            }
+            state = IN_FIELD;
+            break;
+          case IN_QUOTED_FIELD:
+            j = i;
+            while (j < n) {
+              c = s.charCodeAt(j);
+              if (c === q || c === e || c === LF || c === CR) break;
+              j++;
+            }
+            if (j > i) {
+              field = field === '' ? s.slice(i, j) : field + s.slice(i, j);
+              if (field.length > limit) this.tooLarge(s, j);
+            }
+            if (j === n) {
+              i = n;
+              break;
+            }
+            if (c === q) {
+              state = this.doublequote ? QUOTE_IN_QUOTED_FIELD : IN_FIELD;
+              this.escapedLineEnd = false;
+              i = j + 1;
+            } else if (c === e) {
+              state = ESCAPE_IN_QUOTED_FIELD;
+              i = j + 1;
+            } else {
+              i = this.lineEnd(s, j, n);
+              field += s.slice(j, i);
+              if (field.length > limit) this.tooLarge(s, j);
+            }
+            break;
+          case ESCAPE_IN_QUOTED_FIELD:
+            c = s.charCodeAt(i);
+            field += s[i];
+            if (field.length > limit) this.tooLarge(s, i);
+            if (c === LF || (c === CR && !(i + 1 < n && s.charCodeAt(i + 1) === LF)))
+              i = this.lineEnd(s, i, n);
+            else i++;
+            state = IN_QUOTED_FIELD;
+            break;
+          default:
+            // QUOTE_IN_QUOTED_FIELD
+            c = s.charCodeAt(i);
+            if (c === q) {
+              field += s[i];
+              if (field.length > limit) this.tooLarge(s, i);
+              state = IN_QUOTED_FIELD;
+              i++;
+            } else if (c === d) {
+              this.save(field);
+              field = '';
+              state = START_FIELD;
+              i++;
+            } else if (c === LF || c === CR) {
+              this.save(field);
+              field = '';
+              i = this.lineEnd(s, i, n);
+              this.emit();
+              state = START_RECORD;
+            } else if (!this.strict) {
+              field += s[i];
+              if (field.length > limit) this.tooLarge(s, i);
+              state = IN_FIELD;
+              this.escapedLineEnd = false;
+              i++;
+            } else {
+              throw this.error(
+                'CSV_UNEXPECTED_CHAR',
+                `${JSON.stringify(String.fromCharCode(d))} expected after ${JSON.stringify(String.fromCharCode(q))}`,
+                s,
+                i,
+              );
+            }
+        }
+      }
+    } catch (err) {
+      this.done = true;
+      throw err;
+    }
+    this.offset += n;
+    this.state = state;
+    this.field = field;
+    if (final) this.finish();
+  }
+
+  /** End of input: Python's EOL for a last line without a line break, then its end-of-data rule. */
+  private finish(): void {
+    this.done = true;
+    this.atEnd = true;
+    let state = this.state;
+    let field = this.field;
+    if (this.offset > this.lineStart) {
+      this.line++;
+      const inField = state === IN_FIELD && !this.escapedLineEnd;
+      if (state === START_FIELD || inField || state === QUOTE_IN_QUOTED_FIELD) {
+        this.save(field);
+        this.field = '';
+        this.emit();
+        this.state = START_RECORD;
+        return;
+      }
+      if (state === ESCAPED_CHAR || state === ESCAPE_IN_QUOTED_FIELD) {
+        field += '\n';
+        if (field.length > this.limit) this.tooLarge('', 0);
+        state = state === ESCAPED_CHAR ? IN_FIELD : IN_QUOTED_FIELD;
+      }
+    }
+    if (field.length !== 0 || state === IN_QUOTED_FIELD) {
+      if (this.strict) {
+        const quoted = state === IN_QUOTED_FIELD;
+        throw new CsvParseError(
+          quoted ? 'CSV_UNTERMINATED_QUOTE' : 'CSV_UNEXPECTED_END',
+          quoted ? 'unexpected end of data: a quoted field is not closed' : 'unexpected end of data',
+          { line: this.line, record: this.records + 1 },
+        );
+      }
+      this.save(field);
+      this.emit();
+    }
+    this.field = '';
+    this.state = START_RECORD;
+  }
+
+  /** Consumes the line break at `j` (CR, LF or CRLF) and returns the index after it. */
+  private lineEnd(s: string, j: number, n: number): number {
+    let k = j + 1;
+    if (s.charCodeAt(j) === CR && k < n && s.charCodeAt(k) === LF) k++;
+    this.line++;
+    this.lineStart = this.offset + k;
+    return k;
+  }
+
+  private save(text: string): void {
+    const began = this.began;
+    this.began = BEGAN_PLAIN;
+    const quoting = this.quoting;
+    if (quoting < QUOTE_NONNUMERIC || quoting === QUOTE_NONE || began === BEGAN_QUOTED) {
+      this.row.push(text);
+      return;
+    }
+    if (quoting === QUOTE_NONNUMERIC) {
+      // Python 3.11 converts only fields that began with an ordinary character.
+      this.row.push(began === BEGAN_PLAIN && text !== '' ? this.toNumber(text) : text);
+    } else if (text === '') {
+      this.row.push(null);
+    } else {
+      this.row.push(quoting === QUOTE_STRINGS ? this.toNumber(text) : text);
+    }
+  }
+
+  private toNumber(text: string): number {
+    const value = parsePythonFloat(text);
+    if (value === undefined) {
+      throw new CsvParseError(
+        'CSV_NOT_A_NUMBER',
+        `could not convert string to float: ${JSON.stringify(text)}`,
+        {
+          line: this.atEnd ? this.line : this.line + 1,
+          record: this.records + 1,
+          value: text,
+        },
+      );
+    }
+    return value;
+  }
+
+  private emit(): void {
+    this.rows.push(this.row);
+    this.rowLines.push(this.line);
+    this.row = [];
+    this.records++;
+  }
+
+  private tooLarge(s: string, i: number): never {
+    throw this.error('CSV_FIELD_TOO_LARGE', `field larger than field limit (${this.limit})`, s, i);
+  }
+
+  private error(code: 'CSV_UNEXPECTED_CHAR' | 'CSV_FIELD_TOO_LARGE', message: string, _s: string, i: number) {
+    return new CsvParseError(code, message, {
+      line: this.line + 1,
+      column: Math.max(1, this.offset + i - this.lineStart + 1),
+      record: this.records + 1,
+    });
+  }
+}
