@@ -17,7 +17,7 @@ await runSuite({
         },
         MailerError: ({ quick }) => {
           const n = quick ? 1e4 : 1e6;
-          for (let i = 0; i < n; i++) new MailerError('MAILER_INVALID_OPTION', 'x');
+          for (let i = 0; i < n; i++) new MailerError('ECONFIG', 'x');
           return n;
         },
       },

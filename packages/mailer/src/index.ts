@@ -1,1 +1,31 @@
-export { MailerError, type MailerErrorCode } from './errors.js';
+export { compose, createMailer, type Mailer, type SendOptions, type SendResult } from './mailer.js';
+export type { Address, AddressList, Attachment, Message, Priority } from './message.js';
+export type {
+  FileMailerOptions,
+  MailerLogger,
+  MailerLogLevel,
+  MailerLogRecord,
+  MailerOptions,
+  OAuth2Auth,
+  PasswordAuth,
+  PoolOptions,
+  RateLimit,
+  Security,
+  SmtpMailerOptions,
+  StreamMailerOptions,
+  Timeouts,
+  TlsOptions,
+} from './options.js';
+export {
+  AuthError,
+  ConfigError,
+  ConnectionError,
+  EnvelopeError,
+  HeaderError,
+  MailerError,
+  type MailerErrorCode,
+  type MailerErrorContext,
+  MessageError,
+  type RecipientRejection,
+  TlsError,
+} from './errors.js';

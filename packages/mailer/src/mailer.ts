@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  bunyanAdapter,
+  createSmtpEngine,
+  createStreamEngine,
+  type EngineError,
+  type EngineInfo,
+  type EngineTransport,
+  makeScrubber,
+  toEngineMail,
+} from './engine.js';
+import { MailerError, type RecipientRejection } from './errors.js';
+import { mapError } from './map-error.js';
+import { type Message, type PreparedMessage, prepareMessage } from './message.js';
+import {
+  type MailerOptions,
+  type NormalizedOptions,
+  type NormalizedSmtpOptions,
+  normalizeOptions,
+} from './options.js';
+
+/** Per-call options of `send()`. */
+export interface SendOptions {
+  /** Cancels the send (and any pending retry); the promise rejects with `EABORT`. */
+  signal?: AbortSignal;
+}
+
+/** What `send()` resolves with. */
+export interface SendResult {
+  /** The Message-ID header of the sent message, with angle brackets. */
+  messageId: string;
+  /** Recipients the server accepted. */
+  accepted: string[];
+  /** Recipients the server refused (the message still went to `accepted`). */
+  rejected: string[];
+  /** Every refused recipient with the server's reply, to tell permanent (5xx) from deferred (4xx). */
+  rejections: RecipientRejection[];
+  /** The server's final reply, e.g. `"250 OK: queued"`. */
+  response: string;
+  /** The SMTP envelope used: sender and every recipient (`bcc` included). */
+  envelope: { from: string; to: string[] };
+  /** Delivery attempts made (1 when the first one worked). */
+  attempts: number;
+  /** The message bytes (stream transport only). */
+  message?: Buffer;
+  /** The `.eml` file written (file transport only). */
+  path?: string;
+}
+
+/** Sends messages; made by `createMailer()`. */
+export interface Mailer {
+  /** Which transport this mailer uses. */
+  readonly transport: 'smtp' | 'file' | 'stream';
+  /**
+   * Validates, then sends one message. Transient failures (4xx replies, dropped connections, timeouts) are
+   * retried with exponential backoff up to `retries` times; permanent ones (5xx, auth, TLS, bad input) are not.
+   * Rejects with a `MailerError`; a message with a CR/LF in a header value is refused (`EHEADER`) before
+   * anything is sent.
+   */
+  send(message: Message, options?: SendOptions): Promise<SendResult>;
+  /** Connects, upgrades TLS and logs in (SMTP), or checks the folder (file), then disconnects. */
+  verify(): Promise<void>;
+  /** Waits for sends in progress (retries included), then closes pooled connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new MailerError('EABORT', 'Sending was aborted'));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new MailerError('EABORT', 'Sending was aborted', {}, { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Start times of recent sends; `acquire()` waits until one more fits in the window. */
+class RateLimiter {
+  readonly #limit: number;
+  readonly #window: number;
+  readonly #starts: number[] = [];
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(limit: number, window: number) {
+    this.#limit = limit;
+    this.#window = window;
+  }
+
+  acquire(signal: AbortSignal | undefined): Promise<void> {
+    const next = this.#chain.then(async () => {
+      for (;;) {
+        const now = Date.now();
+        while (this.#starts.length && this.#starts[0]! <= now - this.#window) this.#starts.shift();
+        if (this.#starts.length < this.#limit) {
+          this.#starts.push(now);
+          return;
+        }
+        await delay(this.#starts[0]! + this.#window - now, signal);
+      }
+    });
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function envelopeOf(info: EngineInfo, fallback: PreparedMessage): { from: string; to: string[] } {
+  const from = typeof info.envelope?.from === 'string' ? info.envelope.from : fallback.from.address;
+  const to = Array.isArray(info.envelope?.to)
+    ? info.envelope.to
+    : [...fallback.to, ...fallback.cc, ...fallback.bcc].map((b) => b.address);
+  return { from, to };
+}
+
+class MailerImpl implements Mailer {
+  readonly transport: 'smtp' | 'file' | 'stream';
+  readonly #options: NormalizedOptions;
+  readonly #engine: EngineTransport;
+  readonly #scrub: (text: string) => string;
+  readonly #limiter: RateLimiter | undefined;
+  readonly #inflight = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
+  #directoryReady: Promise<unknown> | undefined;
+
+  constructor(options: NormalizedOptions) {
+    this.#options = options;
+    this.transport = options.transport;
+    const secrets: string[] = [];
+    if (options.transport === 'smtp' && options.auth) {
+      const a = options.auth;
+      if ('type' in a) {
+        for (const s of [a.accessToken, a.clientSecret, a.refreshToken]) if (s) secrets.push(s);
+      } else {
+        secrets.push(a.pass, `\u0000${a.user}\u0000${a.pass}`, `${a.user}\u0000${a.user}\u0000${a.pass}`);
+      }
+    }
+    this.#scrub = makeScrubber(secrets);
+    const logger = options.logger ? bunyanAdapter(options.logger, this.#scrub) : false;
+    if (options.transport === 'smtp') {
+      this.#engine = createSmtpEngine(options, logger);
+      if (options.rateLimit) {
+        this.#limiter = new RateLimiter(options.rateLimit.messages, options.rateLimit.perMilliseconds);
+      }
+    } else {
+      this.#engine = createStreamEngine(options.transport === 'stream');
+    }
+  }
+
+  send(message: Message, options: SendOptions = {}): Promise<SendResult> {
+    if (this.#closing) {
+      return Promise.reject(new MailerError('ECLOSED', 'send() was called after close()'));
+    }
+    const task = this.#send(message, options);
+    this.#inflight.add(task);
+    const forget = (): void => {
+      this.#inflight.delete(task);
+    };
+    task.then(forget, forget);
+    return task;
+  }
+
+  async #send(message: Message, { signal }: SendOptions): Promise<SendResult> {
+    const prepared = await prepareMessage(message);
+    const o = this.#options;
+    const retries = o.transport === 'smtp' && prepared.retryable ? o.retries : 0;
+    const security = o.transport === 'smtp' ? o.security : undefined;
+    const port = o.transport === 'smtp' ? o.port : undefined;
+    let attempts = 0;
+    for (;;) {
+      attempts++;
+      try {
+        if (signal?.aborted)
+          throw new MailerError('EABORT', 'Sending was aborted', {}, { cause: signal.reason });
+        await this.#limiter?.acquire(signal);
+        const info = await this.#engine.sendMail(toEngineMail(prepared, signal));
+        return await this.#result(info, prepared, attempts);
+      } catch (raw) {
+        const err = mapError(raw, { scrub: this.#scrub, attempts, security, port });
+        if (err.code === 'EABORT' || !err.transient || attempts > retries || signal?.aborted) throw err;
+        const wait = Math.min((o as NormalizedSmtpOptions).retryDelay * 2 ** (attempts - 1), 30_000);
+        o.logger?.({
+          level: 'warn',
+          event: 'retry',
+          message: `Attempt ${attempts} failed (${err.code}${err.responseCode ? ` ${err.responseCode}` : ''}); retrying in ${wait} ms`,
+        });
+        await delay(wait, signal);
+      }
+    }
+  }
+
+  async #result(info: EngineInfo, prepared: PreparedMessage, attempts: number): Promise<SendResult> {
+    const envelope = envelopeOf(info, prepared);
+    const rejections: RecipientRejection[] = (info.rejectedErrors ?? []).map((e: EngineError) => {
+      const r: RecipientRejection = { address: e.recipient ?? '' };
+      if (typeof e.response === 'string') r.response = this.#scrub(e.response);
+      if (typeof e.responseCode === 'number') r.responseCode = e.responseCode;
+      return r;
+    });
+    const result: SendResult = {
+      messageId: info.messageId,
+      accepted: info.accepted ?? envelope.to,
+      rejected: info.rejected ?? [],
+      rejections,
+      response: this.#scrub(info.response ?? ''),
+      envelope,
+      attempts,
+    };
+    const o = this.#options;
+    if (o.transport === 'stream' && Buffer.isBuffer(info.message)) {
+      result.message = info.message;
+      result.response = 'composed';
+    }
+    if (o.transport === 'file') {
+      result.path = await this.#writeFile(o.directory, info);
+      result.response = `written to ${result.path}`;
+    }
+    return result;
+  }
+
+  async #writeFile(directory: string, info: EngineInfo): Promise<string> {
+    this.#directoryReady ??= mkdir(directory, { recursive: true });
+    await this.#directoryReady;
+    const id = info.messageId.replace(/[^\w.-]+/g, '').slice(0, 64) || randomBytes(8).toString('hex');
+    const name = `${Date.now()}-${id}.eml`;
+    const final = join(directory, name);
+    const temp = join(directory, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await pipeline(info.message as Readable, createWriteStream(temp, { flags: 'wx' }));
+      await rename(temp, final);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw err;
+    }
+    return final;
+  }
+
+  async verify(): Promise<void> {
+    const o = this.#options;
+    if (o.transport === 'file') {
+      await mkdir(o.directory, { recursive: true });
+      return;
+    }
+    if (o.transport === 'stream') return;
+    try {
+      await this.#engine.verify();
+    } catch (raw) {
+      throw mapError(raw, { scrub: this.#scrub, attempts: 0, security: o.security, port: o.port });
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.allSettled([...this.#inflight]);
+      this.#engine.close();
+    })();
+    return this.#closing;
+  }
+}
+
+/**
+ * Creates a mailer. SMTP by default; `transport: 'file'` writes `.eml` files, `transport: 'stream'` returns
+ * the bytes. Options are checked here: unknown keys are a `TypeError`, a port/security mismatch or
+ * credentials over `security: 'none'` a `ConfigError` that says what to use.
+ *
+ * @example
+ * ```ts
+ * const mailer = createMailer({ host: 'smtp.example.com', port: 587, security: 'starttls',
+ *   auth: { user: 'me@example.com', pass: process.env.SMTP_PASSWORD ?? '' } });
+ * await mailer.send({ from: 'me@example.com', to: 'you@example.com', subject: 'Hi', text: 'Hello' });
+ * await mailer.close();
+ * ```
+ */
+export function createMailer(options: MailerOptions): Mailer {
+  return new MailerImpl(normalizeOptions(options));
+}
+
+/**
+ * Renders a message to its RFC 5322 bytes (what an `.eml` file holds) without sending it.
+ *
+ * @example
+ * ```ts
+ * const eml = await compose({ from: 'a@example.com', to: 'b@example.com', subject: 'Hi', text: 'Hello' });
+ * ```
+ */
+export async function compose(message: Message): Promise<Buffer> {
+  const prepared = await prepareMessage(message);
+  const engine = createStreamEngine(true);
+  try {
+    const info = await engine.sendMail(toEngineMail(prepared, undefined));
+    return info.message as Buffer;
+  } catch (raw) {
+    throw mapError(raw, { scrub: (t) => t, attempts: 0 });
+  } finally {
+    engine.close();
+  }
+}

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMailer, EnvelopeError, type Mailer, type SmtpMailerOptions } from '../src/index.js';
+import { createTestServer, type TestServer } from '../src/testing.js';
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((o) => o.close()));
+});
+async function setup(extra: Partial<SmtpMailerOptions> = {}): Promise<{ s: TestServer; m: Mailer }> {
+  const s = await createTestServer({});
+  const m = createMailer({ host: s.host, port: s.port, security: 'none', retryDelay: 5, ...extra });
+  open.push(m, s);
+  return { s, m };
+}
+const note = { from: 'ada@example.com', to: 'bob@example.com', subject: 'Retry', text: 'Body' };
+
+describe('retries', () => {
+  for (const pool of [false, true]) {
+    const mode = pool ? 'pooled' : 'one connection per message';
+    it(`retries a 451 reply to DATA and delivers once (${mode})`, async () => {
+      const { s, m } = await setup({ pool });
+      s.reject('data', 451, 'Try again later', { times: 2 });
+      const result = await m.send(note);
+      expect(result.attempts).toBe(3);
+      expect(s.messages).toHaveLength(1);
+    });
+
+    it(`retries when the server drops the connection mid-DATA (${mode})`, async () => {
+      const { s, m } = await setup({ pool });
+      s.drop('data');
+      const result = await m.send(note);
+      expect(result.attempts).toBe(2);
+      expect(s.messages).toHaveLength(1);
+      expect(s.messages[0]?.text?.trim()).toBe('Body');
+    });
+
+    it(`does not retry a 550 reply (${mode})`, async () => {
+      const { s, m } = await setup({ pool, retries: 5 });
+      s.reject('data', 550, 'Content rejected', { times: 1 });
+      const err = await m.send(note).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'EMESSAGE', responseCode: 550, command: 'DATA', attempts: 1 });
+      expect((err as Error).message).toContain('550 Content rejected');
+      expect(s.messages).toHaveLength(0);
+      // The fault was used up by the single attempt: the next message goes through.
+      await m.send(note);
+      expect(s.messages).toHaveLength(1);
+    });
+  }
+
+  it('gives up after `retries` extra attempts and reports how many were made', async () => {
+    const { s, m } = await setup({ retries: 2 });
+    s.reject('data', 451, 'Busy', { times: 10 });
+    const err = await m.send(note).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'EMESSAGE', responseCode: 451, attempts: 3, transient: true });
+  });
+
+  it('retries a 421 greeting (server busy) and a 451 to MAIL FROM', async () => {
+    const { s, m } = await setup({ retries: 3 });
+    s.reject('connect', 421, 'Too busy');
+    s.reject('mail', 451, 'Greylisted');
+    const result = await m.send(note);
+    expect(result.attempts).toBe(3);
+    expect(s.messages).toHaveLength(1);
+  });
+
+  it('returns per-recipient results when some recipients are refused', async () => {
+    const { s, m } = await setup();
+    s.reject('rcpt', 550, 'No such user', { recipient: 'ghost@example.com' });
+    s.reject('rcpt', 452, 'Mailbox full', { recipient: 'full@example.com' });
+    const result = await m.send({
+      ...note,
+      to: ['bob@example.com', 'ghost@example.com'],
+      cc: 'full@example.com',
+    });
+    expect(result.accepted).toEqual(['bob@example.com']);
+    expect(result.rejected.sort()).toEqual(['full@example.com', 'ghost@example.com']);
+    const byAddress = Object.fromEntries(result.rejections.map((r) => [r.address, r.responseCode]));
+    expect(byAddress).toEqual({ 'ghost@example.com': 550, 'full@example.com': 452 });
+    expect(s.messages[0]?.envelope.to).toEqual(['bob@example.com']);
+  });
+
+  it('fails with EENVELOPE listing every refused recipient when none is accepted', async () => {
+    const { s, m } = await setup({ retries: 3 });
+    s.reject('rcpt', 550, 'No such user', { times: 2 });
+    const err = await m.send({ ...note, to: ['x@example.com', 'y@example.com'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EnvelopeError);
+    expect((err as EnvelopeError).attempts).toBe(1);
+    expect((err as EnvelopeError).rejected.map((r) => [r.address, r.responseCode])).toEqual([
+      ['x@example.com', 550],
+      ['y@example.com', 550],
+    ]);
+  });
+
+  it('does not retry a message whose attachment is a one-shot stream', async () => {
+    const { Readable } = await import('node:stream');
+    const { s, m } = await setup({ retries: 3 });
+    s.reject('data', 451);
+    const err = await m
+      .send({ ...note, attachments: [{ filename: 'x.bin', stream: Readable.from([Buffer.from('abc')]) }] })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ responseCode: 451, attempts: 1 });
+  });
+});
