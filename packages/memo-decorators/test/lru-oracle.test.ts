@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { memoize } from '../src/index.js';
+
+type Arg = number | string;
+interface Case {
+  maxSize: number | null;
+  calls: Arg[][];
+}
+
+// python3's functools.lru_cache is the reference: it replays every sequence and reports, per
+// call, whether it was a hit, plus the final cache_info().
+const ORACLE = `
+import functools, json, sys
+cases = json.load(sys.stdin)
+out = []
+for case in cases:
+    f = functools.lru_cache(maxsize=case['maxSize'])(lambda *args: len(args))
+    seq = []
+    for args in case['calls']:
+        before = f.cache_info().hits
+        f(*args)
+        seq.append(f.cache_info().hits > before)
+    info = f.cache_info()
+    out.append({'hits': seq, 'info': [info.hits, info.misses, info.currsize]})
+json.dump(out, sys.stdout)
+`;
+
+const argArb = fc.oneof(fc.integer({ min: -4, max: 6 }), fc.constantFrom('a', 'b', 'c', ''));
+const caseArb: fc.Arbitrary<Case> = fc.record({
+  maxSize: fc.oneof(fc.constantFrom(0, 1, 2, 3, 5, 8), fc.constant(null)),
+  calls: fc.array(fc.array(argArb, { minLength: 0, maxLength: 3 }), { maxLength: 120 }),
+});
+
+function replay(c: Case): { hits: boolean[]; info: number[] } {
+  const m = memoize((...args: Arg[]) => args.length, {
+    maxSize: c.maxSize === null ? Number.POSITIVE_INFINITY : c.maxSize,
+  });
+  const hits: boolean[] = [];
+  for (const args of c.calls) {
+    const before = m.cacheInfo().hits;
+    m(...args);
+    hits.push(m.cacheInfo().hits > before);
+  }
+  const info = m.cacheInfo();
+  return { hits, info: [info.hits, info.misses, info.currSize] };
+}
+
+describe('LRU against python3 functools.lru_cache', () => {
+  it('has the same hit/miss sequence and final cache_info for random call sequences', () => {
+    const cases = fc.sample(caseArb, { numRuns: 300, seed: Date.now() % 100_000 });
+    // Small key domains guarantee repeats and evictions; one long sequence stresses the list.
+    cases.push({ maxSize: 16, calls: Array.from({ length: 5000 }, (_, i) => [(i * 7919) % 23, i % 3]) });
+    const expected = JSON.parse(
+      execFileSync('python3', ['-c', ORACLE], { input: JSON.stringify(cases), encoding: 'utf8' }),
+    ) as { hits: boolean[]; info: number[] }[];
+    expect(expected.length).toBe(cases.length);
+    cases.forEach((c, i) => {
+      expect(replay(c), `case ${i}: ${JSON.stringify(c).slice(0, 300)}`).toEqual(expected[i]);
+    });
+  });
+});
