@@ -1,0 +1,211 @@
+import { stringify } from '@cb/csv';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app.js';
+import type { AuditAction } from '../audit.js';
+import { dummyHash, verifyPassword } from '../auth/password.js';
+import { field, readRiddleForm, riddleFormFor } from '../forms.js';
+import { parseId } from './ids.js';
+
+/** Shown for any wrong name or password, so the page never says which one was wrong. */
+export const LOGIN_ERROR =
+  'Please enter a correct username and password. Note that both fields may be case-sensitive.';
+
+/** Only same-site admin paths are accepted as `next`, so the login page is no open redirect. */
+function safeNext(value: string): string {
+  return /^\/admin\/[^\\]*$/.test(value) && !value.startsWith('//') ? value : '/admin/';
+}
+
+function flash(request: FastifyRequest, message: string): void {
+  request.session.flash = [...(request.session.flash ?? []), message];
+}
+
+/** Quotes text for messages, shortened by code points so no surrogate pair is cut in half. */
+function quote(text: string): string {
+  const chars = [...text];
+  return chars.length > 60 ? `“${chars.slice(0, 57).join('')}…”` : `“${text}”`;
+}
+
+/** `/admin/`: login, logout, riddle and option CRUD, CSV export. */
+export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    const log = (request: FastifyRequest, action: AuditAction, target: string, user?: string) => {
+      ctx.audit.record(
+        { user: user ?? request.user?.username ?? '-', action, target, ip: request.ip },
+        ctx.now(),
+      );
+    };
+
+    // No admin page or action without a logged-in session.
+    app.addHook('preHandler', async (request, reply) => {
+      const path = request.routeOptions.url ?? '';
+      if (path === '/admin/login/') return;
+      const userId = request.session.userId;
+      const user = userId === undefined ? undefined : await ctx.repo.userById(userId);
+      if (user === undefined) {
+        if (request.method === 'GET' || request.method === 'HEAD') {
+          return reply.redirect(`/admin/login/?next=${encodeURIComponent(request.url)}`);
+        }
+        return reply.render('errors/403.njk', { reason: 'You must be logged in to do that.' }, 403);
+      }
+      request.user = user;
+    });
+
+    app.get<{ Querystring: { next?: string } }>('/login/', async (request, reply) => {
+      const next = safeNext(request.query.next ?? '');
+      if (request.session.userId !== undefined && (await ctx.repo.userById(request.session.userId))) {
+        return reply.redirect(next);
+      }
+      return reply.render('admin/login.njk', { next, username: '' });
+    });
+
+    app.post('/login/', async (request, reply) => {
+      const username = field(request.body, 'username').trim();
+      const password = field(request.body, 'password');
+      const next = safeNext(field(request.body, 'next'));
+      const now = ctx.now();
+      const locked = username === '' ? undefined : await ctx.repo.lockedUntil(username, now);
+      if (locked !== undefined) {
+        log(request, 'login_locked', `user ${username}`, username);
+        const minutes = Math.max(1, Math.ceil((locked.getTime() - now.getTime()) / 60_000));
+        return reply.render(
+          'admin/login.njk',
+          {
+            next,
+            username,
+            error: `Too many failed login attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+          },
+          429,
+        );
+      }
+      const user = username === '' ? undefined : await ctx.repo.userByName(username);
+      // Always pay for one scrypt, so a wrong name and a wrong password take the same time.
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+      if (user === undefined || !ok) {
+        if (username !== '') {
+          await ctx.repo.recordFailure(username, now, ctx.lockout.maxFailures, ctx.lockout.lockMs);
+        }
+        log(request, 'login_failed', `user ${username}`, username || '-');
+        return reply.render('admin/login.njk', { next, username, error: LOGIN_ERROR }, 401);
+      }
+      await ctx.repo.clearFailures(username);
+      // A fresh session id on login defeats session fixation.
+      await request.session.regenerate();
+      request.session.userId = user.id;
+      await ctx.repo.touchLogin(user.id, now);
+      await ctx.repo.sessionPurge(now);
+      log(request, 'login', `user ${user.username}`, user.username);
+      return reply.redirect(next, 303);
+    });
+
+    app.post('/logout/', async (request, reply) => {
+      log(request, 'logout', `user ${request.user?.username ?? '-'}`);
+      await request.session.destroy();
+      request.user = null;
+      return reply.render('admin/logged_out.njk', {});
+    });
+
+    app.get('/', async (_request, reply) => {
+      const riddles = await ctx.repo.allRiddles();
+      return reply.render('admin/index.njk', { riddles, recent: ctx.audit.recent(10) });
+    });
+
+    app.get('/riddles/add/', async (_request, reply) =>
+      reply.render('admin/riddle_form.njk', { form: riddleFormFor(undefined, ctx.now()), creating: true }),
+    );
+
+    app.post('/riddles/add/', async (request, reply) => {
+      const result = readRiddleForm(request.body, ctx.now(), new Set());
+      if (!result.ok)
+        return reply.render('admin/riddle_form.njk', { form: result.form, creating: true }, 400);
+      const { riddleText, pubDate, options } = result.value;
+      const id = await ctx.repo.createRiddle(riddleText, pubDate, options);
+      log(request, 'riddle_created', `riddle ${id} ${quote(riddleText)} with ${options.length} options`);
+      flash(request, `The riddle ${quote(riddleText)} was added successfully.`);
+      return reply.redirect('/admin/', 303);
+    });
+
+    const loadRiddle = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+      const id = parseId(request.params.id);
+      const riddle = id === undefined ? undefined : await ctx.repo.riddle(id);
+      if (riddle === undefined) {
+        await reply.render('errors/404.njk', { path: request.url }, 404);
+        return undefined;
+      }
+      return riddle;
+    };
+
+    app.get<{ Params: { id: string } }>('/riddles/:id/', async (request, reply) => {
+      const riddle = await loadRiddle(request, reply);
+      if (riddle === undefined) return reply;
+      return reply.render('admin/riddle_form.njk', {
+        form: riddleFormFor(riddle, ctx.now()),
+        riddle,
+        creating: false,
+      });
+    });
+
+    app.post<{ Params: { id: string } }>('/riddles/:id/', async (request, reply) => {
+      const riddle = await loadRiddle(request, reply);
+      if (riddle === undefined) return reply;
+      const result = readRiddleForm(request.body, ctx.now(), new Set(riddle.options.map((o) => o.id)));
+      if (!result.ok) {
+        return reply.render('admin/riddle_form.njk', { form: result.form, riddle, creating: false }, 400);
+      }
+      const { riddleText, pubDate, options } = result.value;
+      const found = await ctx.repo.updateRiddle(riddle.id, riddleText, pubDate, options);
+      if (!found) return reply.render('errors/404.njk', { path: request.url }, 404);
+      log(request, 'riddle_updated', `riddle ${riddle.id} ${quote(riddleText)}`);
+      flash(request, `The riddle ${quote(riddleText)} was changed successfully.`);
+      return reply.redirect('/admin/', 303);
+    });
+
+    app.get<{ Params: { id: string } }>('/riddles/:id/delete/', async (request, reply) => {
+      const riddle = await loadRiddle(request, reply);
+      if (riddle === undefined) return reply;
+      return reply.render('admin/riddle_delete.njk', { riddle });
+    });
+
+    app.post<{ Params: { id: string } }>('/riddles/:id/delete/', async (request, reply) => {
+      const id = parseId(request.params.id);
+      const deleted = id === undefined ? undefined : await ctx.repo.deleteRiddle(id);
+      if (deleted === undefined) return reply.render('errors/404.njk', { path: request.url }, 404);
+      log(request, 'riddle_deleted', `riddle ${deleted.id} ${quote(deleted.riddleText)}`);
+      flash(request, `The riddle ${quote(deleted.riddleText)} was deleted successfully.`);
+      return reply.redirect('/admin/', 303);
+    });
+
+    app.get<{ Params: { id: string } }>('/options/:id/delete/', async (request, reply) => {
+      const id = parseId(request.params.id);
+      const option = id === undefined ? undefined : await ctx.repo.option(id);
+      if (option === undefined) return reply.render('errors/404.njk', { path: request.url }, 404);
+      return reply.render('admin/option_delete.njk', { option });
+    });
+
+    app.post<{ Params: { id: string } }>('/options/:id/delete/', async (request, reply) => {
+      const id = parseId(request.params.id);
+      const deleted = id === undefined ? undefined : await ctx.repo.deleteOption(id);
+      if (deleted === undefined) return reply.render('errors/404.njk', { path: request.url }, 404);
+      log(
+        request,
+        'option_deleted',
+        `option ${deleted.id} ${quote(deleted.text)} of riddle ${deleted.riddleId}`,
+      );
+      flash(request, `The option ${quote(deleted.text)} was deleted successfully.`);
+      return reply.redirect(`/admin/riddles/${deleted.riddleId}/`, 303);
+    });
+
+    app.get('/riddles/export.csv', async (request, reply) => {
+      const rows = await ctx.repo.exportRows();
+      const csv = stringify([
+        ['riddle_id', 'riddle_text', 'pub_date', 'option_id', 'option_text', 'correct'],
+        ...rows.map((r) => [r.riddleId, r.riddleText, r.pubDate, r.optionId, r.text, r.correct]),
+      ]);
+      log(request, 'csv_exported', `${rows.length} rows`);
+      const stamp = ctx.now().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="riddles-${stamp}.csv"`)
+        .send(csv);
+    });
+  };
+}
