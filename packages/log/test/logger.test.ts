@@ -172,7 +172,7 @@ describe('logging calls', () => {
   it('records the caller file, line and function when the format shows them', () => {
     const { text } = capture('caller', '%(filename)s:%(lineno)d:%(funcName)s:%(module)s');
     function saveContact(): number {
-      const line = Number(new Error().stack!.split('\n')[1]!.split(':').at(-2));
+      const line = Number(new Error().stack!.split('\n')[1]!.split(':').at(-2)) + 1;
       getLogger('caller').warning('x');
       return line;
     }
