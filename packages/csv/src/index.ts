@@ -34,3 +34,13 @@ export {
   type WriterSink,
   writer,
 } from './writer.js';
+export {
+  DictReader,
+  type DictReaderOptions,
+  type DictRecord,
+  type DictValue,
+  DictWriter,
+  type DictWriterOptions,
+  dictReader,
+} from './dict.js';
+export { CsvTable, type OpenTableOptions, openTable, type TableRecord } from './table.js';
