@@ -206,5 +206,5 @@ export function createSmtpEngine(o: NormalizedSmtpOptions, logger: BunyanLogger 
 
 /** @internal A transporter that renders the message to bytes. */
 export function createStreamEngine(buffer: boolean): EngineTransport {
-  return createTransport({ streamTransport: true, buffer, newline: 'crlf' }) as unknown as EngineTransport;
+  return createTransport({ streamTransport: true, buffer, newline: 'windows' }) as unknown as EngineTransport;
 }
