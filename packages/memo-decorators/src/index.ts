@@ -7,6 +7,7 @@ export {
   ValidationError,
 } from './errors.js';
 export type { CacheInfo } from './lru.js';
+export { formatArgs } from './repr.js';
 export {
   type CacheControl,
   cacheOf,
