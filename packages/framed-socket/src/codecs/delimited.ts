@@ -1,0 +1,286 @@
+import { FrameTooLargeError, InvalidFrameError, InvalidOptionError, UnexpectedEofError } from '../errors.js';
+import { checkKeys, intOption } from '../options.js';
+import { asBuffer, BaseCodec, type FrameDecoder } from './codec.js';
+
+/** 1 MiB: the default `maxLength` of {@link DelimitedCodec}. */
+export const DEFAULT_MAX_DELIMITED_LENGTH = 1024 * 1024;
+
+/** Options of {@link DelimitedCodec}. */
+export interface DelimitedOptions {
+  /**
+   * Largest message (without the delimiter) accepted or sent. The decoder never holds more than
+   * `maxLength + delimiter.length - 1` bytes of one frame.
+   * @default 1 MiB (1048576)
+   */
+  maxLength?: number;
+  /** Whether decoded messages keep their trailing delimiter. @default false */
+  includeDelimiter?: boolean;
+  /**
+   * What the decoder does with a frame longer than `maxLength`: `'error'` throws
+   * {@link FrameTooLargeError} (a connection then closes), `'skip'` drops bytes up to and including
+   * the next delimiter and carries on (counted in `decoder.skipped`).
+   * @default 'error'
+   */
+  onTooLarge?: 'error' | 'skip';
+  /**
+   * What the decoder does with bytes after the last delimiter when the stream ends: `'error'`
+   * throws {@link UnexpectedEofError}, `'emit'` returns them as a last message (like reading lines
+   * of a file without a final newline).
+   * @default 'error'
+   */
+  trailing?: 'error' | 'emit';
+}
+
+const KEYS = new Set(['maxLength', 'includeDelimiter', 'onTooLarge', 'trailing']);
+
+/**
+ * Messages end with a delimiter of one or more bytes (`'\n'`, `'\r\n'`, `'\0'`...). A message may
+ * not contain the delimiter: encoding one that does throws {@link InvalidFrameError}.
+ *
+ * @example
+ * const codec = new DelimitedCodec('\r\n', { maxLength: 8192 });
+ * codec.decode(Buffer.from('a\r\nbc\r\n')); // [<Buffer 61>, <Buffer 62 63>]
+ */
+export class DelimitedCodec extends BaseCodec {
+  readonly kind = 'delimited' as const;
+  /** The delimiter bytes. */
+  readonly delimiter: Buffer;
+  readonly maxLength: number;
+  readonly includeDelimiter: boolean;
+  readonly onTooLarge: 'error' | 'skip';
+  readonly trailing: 'error' | 'emit';
+  readonly trailer: Buffer;
+
+  /** @param delimiter a non-empty string (UTF-8) or byte array. */
+  constructor(delimiter: Uint8Array | string = '\n', options: DelimitedOptions = {}) {
+    super();
+    checkKeys('DelimitedCodec', options, KEYS);
+    const delim =
+      typeof delimiter === 'string' ? Buffer.from(delimiter, 'utf8') : Buffer.from(asBuffer(delimiter));
+    if (delim.length === 0) throw new InvalidOptionError('delimiter', 'must not be empty');
+    this.delimiter = delim;
+    this.trailer = delim;
+    this.maxLength = intOption('maxLength', options.maxLength ?? DEFAULT_MAX_DELIMITED_LENGTH, 0);
+    const include = options.includeDelimiter ?? false;
+    if (typeof include !== 'boolean') throw new InvalidOptionError('includeDelimiter', 'must be a boolean');
+    this.includeDelimiter = include;
+    const policy = options.onTooLarge ?? 'error';
+    if (policy !== 'error' && policy !== 'skip') {
+      throw new InvalidOptionError('onTooLarge', `must be 'error' or 'skip', got ${String(policy)}`);
+    }
+    this.onTooLarge = policy;
+    const trailing = options.trailing ?? 'error';
+    if (trailing !== 'error' && trailing !== 'emit') {
+      throw new InvalidOptionError('trailing', `must be 'error' or 'emit', got ${String(trailing)}`);
+    }
+    this.trailing = trailing;
+    Object.freeze(this);
+  }
+
+  headerLength(body: Uint8Array): number {
+    if (body.length > this.maxLength) throw new FrameTooLargeError(body.length, this.maxLength, -1);
+    const at = asBuffer(body).indexOf(this.delimiter);
+    if (at !== -1) {
+      throw new InvalidFrameError(`The message contains the delimiter at byte ${at}`, -1);
+    }
+    return 0;
+  }
+
+  writeHeader(body: Uint8Array, _target: Uint8Array, offset: number): number {
+    this.headerLength(body);
+    return offset;
+  }
+
+  createDecoder(): FrameDecoder {
+    return new DelimitedDecoder(this);
+  }
+}
+
+class DelimitedDecoder implements FrameDecoder {
+  readonly #delim: Buffer;
+  readonly #max: number;
+  readonly #include: boolean;
+  readonly #skipMode: boolean;
+  readonly #emitTrailing: boolean;
+  #parts: Buffer[] = [];
+  #partsLen = 0;
+  /** Bytes of the current oversize frame already dropped (skip mode), or -1 when not skipping. */
+  #dropping = -1;
+  #frames = 0;
+  #skipped = 0;
+  #error: Error | null = null;
+
+  constructor(codec: DelimitedCodec) {
+    this.#delim = codec.delimiter;
+    this.#max = codec.maxLength;
+    this.#include = codec.includeDelimiter;
+    this.#skipMode = codec.onTooLarge === 'skip';
+    this.#emitTrailing = codec.trailing === 'emit';
+  }
+
+  get buffered(): number {
+    return this.#partsLen;
+  }
+
+  get frames(): number {
+    return this.#frames;
+  }
+
+  get skipped(): number {
+    return this.#skipped;
+  }
+
+  push(chunk: Uint8Array, out: Buffer[] = []): Buffer[] {
+    if (this.#error) throw this.#error;
+    const buf = asBuffer(chunk);
+    const len = buf.length;
+    const d = this.#delim;
+    const dl = d.length;
+    let off = 0;
+    try {
+      // A delimiter that started in earlier chunks and ends in this one.
+      if (dl > 1 && this.#partsLen > 0 && len > 0) {
+        const k = Math.min(dl - 1, this.#partsLen);
+        const probe = Buffer.concat([this.#tail(k), buf.subarray(0, Math.min(dl - 1, len))]);
+        const p = probe.indexOf(d);
+        if (p !== -1 && p < k) {
+          const end = p + dl - k; // delimiter end offset inside buf
+          this.#finish(this.#partsLen - (k - p), out);
+          off = end;
+        }
+      }
+      while (off < len) {
+        const idx = dl === 1 ? buf.indexOf(d[0]!, off) : buf.indexOf(d, off);
+        if (idx === -1) {
+          this.#keep(buf.subarray(off));
+          break;
+        }
+        this.#finishWith(buf, off, idx, out);
+        off = idx + dl;
+      }
+    } catch (err) {
+      this.#error = err as Error;
+      this.#parts = [];
+      this.#partsLen = 0;
+      throw err;
+    }
+    return out;
+  }
+
+  end(): Buffer[] {
+    if (this.#error) throw this.#error;
+    if (this.#dropping >= 0) {
+      this.#endSkip();
+      return [];
+    }
+    if (this.#partsLen === 0) return [];
+    if (!this.#emitTrailing) throw new UnexpectedEofError(this.#frames, this.#partsLen, undefined);
+    const msg = Buffer.concat(this.#parts, this.#partsLen);
+    this.#parts = [];
+    this.#partsLen = 0;
+    this.#frames++;
+    return [msg];
+  }
+
+  /** Buffers bytes that have no delimiter yet, enforcing maxLength before keeping them. */
+  #keep(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    const dl = this.#delim.length;
+    if (this.#dropping >= 0) {
+      // Only the last dl-1 bytes can still be the start of the delimiter that ends the skip.
+      this.#dropping += bytes.length;
+      this.#parts.push(bytes);
+      this.#partsLen += bytes.length;
+      this.#trimTo(dl - 1);
+      return;
+    }
+    const total = this.#partsLen + bytes.length;
+    // At most dl-1 trailing bytes can belong to a delimiter; the rest is certainly body.
+    if (total - (dl - 1) > this.#max) {
+      const seen = total - (dl - 1);
+      if (!this.#skipMode) throw new FrameTooLargeError(seen, this.#max, this.#frames);
+      this.#dropping = total;
+      this.#parts.push(bytes);
+      this.#partsLen = total;
+      this.#trimTo(dl - 1);
+      return;
+    }
+    this.#parts.push(bytes);
+    this.#partsLen = total;
+  }
+
+  /** Completes a frame made of the kept parts plus buf[from, idx), delimiter at idx. */
+  #finishWith(buf: Buffer, from: number, idx: number, out: Buffer[]): void {
+    const dl = this.#delim.length;
+    if (this.#dropping >= 0) {
+      this.#endSkip();
+      return;
+    }
+    const bodyLen = this.#partsLen + (idx - from);
+    if (bodyLen > this.#max) {
+      if (!this.#skipMode) throw new FrameTooLargeError(bodyLen, this.#max, this.#frames);
+      this.#parts = [];
+      this.#partsLen = 0;
+      this.#skipped++;
+      return;
+    }
+    const end = this.#include ? idx + dl : idx;
+    if (this.#partsLen === 0) {
+      out.push(buf.subarray(from, end));
+    } else {
+      this.#parts.push(buf.subarray(from, end));
+      out.push(Buffer.concat(this.#parts, this.#partsLen + (end - from)));
+      this.#parts = [];
+      this.#partsLen = 0;
+    }
+    this.#frames++;
+  }
+
+  /** Completes a frame whose delimiter began inside the kept parts, `bodyLen` bytes in. */
+  #finish(bodyLen: number, out: Buffer[]): void {
+    if (this.#dropping >= 0) {
+      this.#endSkip();
+      return;
+    }
+    if (bodyLen > this.#max) {
+      if (!this.#skipMode) throw new FrameTooLargeError(bodyLen, this.#max, this.#frames);
+      this.#parts = [];
+      this.#partsLen = 0;
+      this.#skipped++;
+      return;
+    }
+    const all = Buffer.concat(this.#parts, this.#partsLen);
+    out.push(
+      this.#include ? Buffer.concat([all.subarray(0, bodyLen), this.#delim]) : all.subarray(0, bodyLen),
+    );
+    this.#parts = [];
+    this.#partsLen = 0;
+    this.#frames++;
+  }
+
+  #endSkip(): void {
+    this.#dropping = -1;
+    this.#skipped++;
+    this.#parts = [];
+    this.#partsLen = 0;
+  }
+
+  #tail(k: number): Buffer {
+    const out = Buffer.allocUnsafe(k);
+    let need = k;
+    for (let i = this.#parts.length - 1; i >= 0 && need > 0; i--) {
+      const p = this.#parts[i]!;
+      const take = Math.min(need, p.length);
+      p.copy(out, need - take, p.length - take);
+      need -= take;
+    }
+    return out;
+  }
+
+  #trimTo(k: number): void {
+    if (this.#partsLen <= k) return;
+    const kept = k > 0 ? this.#tail(k) : null;
+    this.#parts = kept ? [kept] : [];
+    this.#partsLen = k;
+  }
+}

@@ -1,0 +1,193 @@
+import { FrameTooLargeError, InvalidFrameError, UnexpectedEofError } from '../errors.js';
+import { asBuffer, EMPTY, type FrameDecoder } from './codec.js';
+
+/** How a frame announces its body length. */
+export type HeaderSpec =
+  | { readonly type: 'none'; readonly size: number }
+  | {
+      readonly type: 'fixed';
+      readonly bytes: 1 | 2 | 4 | 8;
+      readonly little: boolean;
+      readonly includesHeader: boolean;
+    }
+  | { readonly type: 'varint' };
+
+/** Longest unsigned LEB128 varint that can hold Number.MAX_SAFE_INTEGER (53 bits / 7). */
+export const MAX_VARINT_BYTES = 8;
+
+/**
+ * State machine shared by the fixed-length, length-prefixed and varint codecs: header, then body.
+ * A body that lies inside one chunk is returned as a view of that chunk; a body spread over several
+ * chunks is copied once, when its last byte arrives. The declared length is checked against
+ * `maxLength` before any body byte is kept.
+ */
+export class PrefixDecoder implements FrameDecoder {
+  readonly #spec: HeaderSpec;
+  readonly #maxLength: number;
+  readonly #hdr = Buffer.alloc(8);
+  #hdrFilled = 0;
+  #varValue = 0;
+  #varMul = 1;
+  #bodyLen = -1;
+  #bodyParts: Buffer[] = [];
+  #bodyFilled = 0;
+  #frames = 0;
+  #error: Error | null = null;
+
+  constructor(spec: HeaderSpec, maxLength: number) {
+    this.#spec = spec;
+    this.#maxLength = maxLength;
+  }
+
+  get buffered(): number {
+    return this.#hdrFilled + this.#bodyFilled;
+  }
+
+  get frames(): number {
+    return this.#frames;
+  }
+
+  get skipped(): number {
+    return 0;
+  }
+
+  push(chunk: Uint8Array, out: Buffer[] = []): Buffer[] {
+    if (this.#error) throw this.#error;
+    const buf = asBuffer(chunk);
+    const len = buf.length;
+    let off = 0;
+    try {
+      while (off < len) {
+        if (this.#bodyLen < 0) {
+          const spec = this.#spec;
+          let n: number;
+          if (spec.type === 'none') {
+            n = spec.size;
+          } else if (spec.type === 'fixed') {
+            const hb = spec.bytes;
+            if (this.#hdrFilled === 0 && len - off >= hb) {
+              n = this.#readFixed(buf, off);
+              off += hb;
+            } else {
+              const take = Math.min(hb - this.#hdrFilled, len - off);
+              buf.copy(this.#hdr, this.#hdrFilled, off, off + take);
+              this.#hdrFilled += take;
+              off += take;
+              if (this.#hdrFilled < hb) break;
+              n = this.#readFixed(this.#hdr, 0);
+              this.#hdrFilled = 0;
+            }
+          } else {
+            let done = false;
+            while (off < len) {
+              const b = buf[off++]!;
+              this.#hdrFilled++;
+              this.#varValue += (b & 0x7f) * this.#varMul;
+              this.#varMul *= 128;
+              if (this.#varValue > this.#maxLength) {
+                throw new FrameTooLargeError(this.#varValue, this.#maxLength, this.#frames);
+              }
+              if ((b & 0x80) === 0) {
+                done = true;
+                break;
+              }
+              if (this.#hdrFilled >= MAX_VARINT_BYTES) {
+                throw new InvalidFrameError(
+                  `Frame ${this.#frames}: varint length longer than ${MAX_VARINT_BYTES} bytes`,
+                  this.#frames,
+                );
+              }
+            }
+            if (!done) break;
+            n = this.#varValue;
+            this.#varValue = 0;
+            this.#varMul = 1;
+            this.#hdrFilled = 0;
+          }
+          if (n === 0) {
+            out.push(EMPTY);
+            this.#frames++;
+            continue;
+          }
+          this.#bodyLen = n;
+        }
+        const need = this.#bodyLen - this.#bodyFilled;
+        const avail = len - off;
+        if (this.#bodyFilled === 0 && avail >= need) {
+          out.push(buf.subarray(off, off + need));
+          off += need;
+        } else if (avail < need) {
+          this.#bodyParts.push(buf.subarray(off));
+          this.#bodyFilled += avail;
+          break;
+        } else {
+          this.#bodyParts.push(buf.subarray(off, off + need));
+          off += need;
+          out.push(Buffer.concat(this.#bodyParts, this.#bodyLen));
+          this.#bodyParts = [];
+          this.#bodyFilled = 0;
+        }
+        this.#bodyLen = -1;
+        this.#frames++;
+      }
+    } catch (err) {
+      this.#error = err as Error;
+      this.#bodyParts = [];
+      throw err;
+    }
+    return out;
+  }
+
+  end(): Buffer[] {
+    if (this.#error) throw this.#error;
+    const spec = this.#spec;
+    const hb = spec.type === 'fixed' ? spec.bytes : 0;
+    if (this.#bodyLen >= 0) {
+      const headerSize = spec.type === 'varint' ? varintSize(this.#bodyLen) : hb;
+      throw new UnexpectedEofError(this.#frames, headerSize + this.#bodyFilled, headerSize + this.#bodyLen);
+    }
+    if (this.#hdrFilled > 0) throw new UnexpectedEofError(this.#frames, this.#hdrFilled, undefined);
+    return [];
+  }
+
+  #readFixed(b: Buffer, at: number): number {
+    const spec = this.#spec as Extract<HeaderSpec, { type: 'fixed' }>;
+    let n: number;
+    switch (spec.bytes) {
+      case 1:
+        n = b[at]!;
+        break;
+      case 2:
+        n = spec.little ? b.readUInt16LE(at) : b.readUInt16BE(at);
+        break;
+      case 4:
+        n = spec.little ? b.readUInt32LE(at) : b.readUInt32BE(at);
+        break;
+      default: {
+        const big = spec.little ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at);
+        n = Number(big);
+      }
+    }
+    if (spec.includesHeader) {
+      if (n < spec.bytes) {
+        throw new InvalidFrameError(
+          `Frame ${this.#frames}: length ${n} is smaller than its own ${spec.bytes}-byte header`,
+          this.#frames,
+        );
+      }
+      n -= spec.bytes;
+    }
+    if (n > this.#maxLength) throw new FrameTooLargeError(n, this.#maxLength, this.#frames);
+    return n;
+  }
+}
+
+/** Bytes an unsigned LEB128 varint of `n` takes. */
+export function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}

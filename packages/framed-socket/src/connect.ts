@@ -1,0 +1,172 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Codec } from './codecs/codec.js';
+import { LengthPrefixedCodec } from './codecs/length-prefixed.js';
+import { FramedConnection, wrapSocketError } from './connection.js';
+import { AbortedError, InvalidOptionError, TimeoutError } from './errors.js';
+import { checkKeys, intOption, timeoutOption } from './options.js';
+
+/** Options shared by clients and server connections. */
+export interface FramingOptions {
+  /** The framing format. @default new LengthPrefixedCodec() (4-byte big-endian length) */
+  codec?: Codec;
+  /**
+   * Messages decoded but not yet taken by `receive()`/`messages()` before reading from the socket
+   * pauses (backpressure towards the peer).
+   * @default 1024
+   */
+  highWaterMark?: number;
+}
+
+/** Options of {@link connect}. */
+export interface ConnectOptions extends FramingOptions {
+  /** Host to connect to. @default 'localhost' */
+  host?: string;
+  /** TCP port (required unless `path` is given). */
+  port?: number;
+  /** Path of a unix domain socket (or a Windows named pipe) instead of host and port. */
+  path?: string;
+  /** Wrap the connection in TLS: `true` for defaults, or `tls.connect` options. @default undefined */
+  tls?: boolean | tls.ConnectionOptions;
+  /** Reject with {@link TimeoutError} (phase `'connect'`) when not connected in time. @default none */
+  timeoutMs?: number;
+  /** Destroy the connection when idle (nothing read or written) this long. @default none */
+  idleTimeoutMs?: number;
+  /**
+   * Aborts connecting (rejects with {@link AbortedError}); once connected, aborting destroys the
+   * connection and pending operations reject with {@link AbortedError}.
+   */
+  signal?: AbortSignal;
+  /** Disable Nagle's algorithm (sends coalesce per tick already). @default true */
+  noDelay?: boolean;
+}
+
+const CONNECT_KEYS = new Set([
+  'host',
+  'port',
+  'path',
+  'tls',
+  'codec',
+  'timeoutMs',
+  'idleTimeoutMs',
+  'signal',
+  'noDelay',
+  'highWaterMark',
+]);
+
+let defaultCodec: Codec | undefined;
+/** The shared default codec (4-byte big-endian length prefix, 16 MiB limit). */
+export function defaultFraming(): Codec {
+  defaultCodec ??= new LengthPrefixedCodec();
+  return defaultCodec;
+}
+
+/** Validates a codec option. */
+export function codecOption(value: unknown): Codec {
+  if (value === undefined) return defaultFraming();
+  const c = value as Codec;
+  if (
+    c === null ||
+    typeof c !== 'object' ||
+    typeof c.createDecoder !== 'function' ||
+    typeof c.writeHeader !== 'function'
+  ) {
+    throw new InvalidOptionError('codec', 'must be a codec such as new LengthPrefixedCodec()');
+  }
+  return c;
+}
+
+/**
+ * Opens a framed client connection; resolves once connected (and, with `tls`, once the handshake
+ * is done).
+ *
+ * @example
+ * const conn = await connect({ host: '127.0.0.1', port: 9000, codec: new LengthPrefixedCodec() });
+ * const reply = await conn.request('ping');
+ * await conn.close();
+ */
+export function connect(options: ConnectOptions): Promise<FramedConnection> {
+  checkKeys('connect', options, CONNECT_KEYS);
+  const codec = codecOption(options.codec);
+  const timeoutMs = timeoutOption('timeoutMs', options.timeoutMs);
+  const idleTimeoutMs = timeoutOption('idleTimeoutMs', options.idleTimeoutMs);
+  const highWaterMark = intOption('highWaterMark', options.highWaterMark ?? 1024, 1);
+  const { path, signal } = options;
+  if (path === undefined) intOption('port', options.port, 1, 65535);
+  else if (typeof path !== 'string' || path === '') {
+    throw new InvalidOptionError('path', 'must be a non-empty string');
+  }
+  if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason));
+  const host = options.host ?? 'localhost';
+  return new Promise<FramedConnection>((resolve, reject) => {
+    let socket: net.Socket;
+    const base = path !== undefined ? { path } : { host, port: options.port! };
+    const useTls = options.tls !== undefined && options.tls !== false;
+    if (useTls) {
+      const extra = options.tls === true ? {} : (options.tls as tls.ConnectionOptions);
+      const servername = path === undefined && !net.isIP(host) ? host : undefined;
+      socket = tls.connect({ ...(servername ? { servername } : {}), ...extra, ...base });
+    } else {
+      socket = net.connect({ ...base, allowHalfOpen: true });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const cleanup = (): void => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.off('error', onError);
+      socket.off(useTls ? 'secureConnect' : 'connect', onConnect);
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      socket.destroy();
+      reject(wrapSocketError(err));
+    };
+    const onAbort = (): void => {
+      cleanup();
+      socket.destroy();
+      reject(new AbortedError(signal!.reason));
+    };
+    const onConnect = (): void => {
+      cleanup();
+      if (options.noDelay ?? true) socket.setNoDelay(true);
+      resolve(new FramedConnection(socket, { codec, idleTimeoutMs, highWaterMark, signal }));
+    };
+    socket.once('error', onError);
+    socket.once(useTls ? 'secureConnect' : 'connect', onConnect);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => {
+        cleanup();
+        socket.destroy();
+        reject(new TimeoutError('connect', timeoutMs));
+      }, timeoutMs);
+    }
+  });
+}
+
+/** Options of {@link wrapSocket}. */
+export interface WrapOptions extends FramingOptions {
+  /** Destroy the connection when idle this long. @default none */
+  idleTimeoutMs?: number;
+  /** Destroy the connection when this signal fires. */
+  signal?: AbortSignal;
+}
+
+const WRAP_KEYS = new Set(['codec', 'idleTimeoutMs', 'signal', 'highWaterMark']);
+
+/**
+ * Frames an already connected socket (any `net.Socket`, e.g. from `net.createServer` or a
+ * `socketpair`-like duplex). Create it with `allowHalfOpen: true` to use `end()` for half-close.
+ *
+ * @example
+ * net.createServer({ allowHalfOpen: true }, (sock) => echo(wrapSocket(sock, { codec })));
+ */
+export function wrapSocket(socket: net.Socket, options: WrapOptions = {}): FramedConnection {
+  checkKeys('wrapSocket', options, WRAP_KEYS);
+  return new FramedConnection(socket, {
+    codec: codecOption(options.codec),
+    idleTimeoutMs: timeoutOption('idleTimeoutMs', options.idleTimeoutMs),
+    highWaterMark: intOption('highWaterMark', options.highWaterMark ?? 1024, 1),
+    signal: options.signal,
+  });
+}

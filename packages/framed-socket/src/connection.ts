@@ -1,0 +1,603 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import type { Codec, FrameDecoder } from './codecs/codec.js';
+import { AbortedError, ConnectionClosedError, FramingError, TimeoutError } from './errors.js';
+import { toBuffer } from './options.js';
+
+/** Bodies at least this large are written from the caller's buffer instead of being copied. */
+const LARGE_BODY = 16 * 1024;
+/** Size of the buffers small frames are coalesced into. */
+const ARENA_SIZE = 64 * 1024;
+/** A pending batch above this many bytes is flushed at once instead of at the end of the tick. */
+const FLUSH_AT = 1024 * 1024;
+
+/** Counters of one connection. */
+export interface ConnectionStats {
+  /** Bytes read from the socket. */
+  bytesRead: number;
+  /** Bytes handed to the socket (headers and delimiters included). */
+  bytesWritten: number;
+  /** Whole frames decoded. */
+  framesReceived: number;
+  /** Frames whose write completed. */
+  framesSent: number;
+  /** Oversize frames dropped by a delimited codec with `onTooLarge: 'skip'`. */
+  framesSkipped: number;
+}
+
+/** Options of {@link FramedConnection.receive}. */
+export interface ReceiveOptions {
+  /** Reject with {@link TimeoutError} (phase `'receive'`) when no message arrives in time. */
+  timeoutMs?: number;
+  /** Reject with {@link AbortedError} when this signal fires. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link FramedConnection.close}. */
+export interface CloseOptions {
+  /**
+   * How long to wait for the peer to finish after our end of stream before destroying the socket.
+   * @default 5000
+   */
+  timeoutMs?: number;
+}
+
+/** Internal settings a connection is built with. */
+export interface ConnectionSettings {
+  codec: Codec;
+  idleTimeoutMs: number;
+  /** Messages queued (not yet taken by `receive`/`messages`) before reading pauses. */
+  highWaterMark: number;
+  signal: AbortSignal | undefined;
+}
+
+interface Waiter {
+  resolve(value: Buffer | null): void;
+  reject(err: Error): void;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(err: Error): void;
+  frames: number;
+}
+
+const noop = (): void => {};
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Fire-and-forget senders must not crash the process with an unhandled rejection: the error
+  // still reaches anyone who awaits the promise.
+  promise.catch(noop);
+  return { promise, resolve, reject, frames: 0 };
+}
+
+/**
+ * Events of a {@link FramedConnection}:
+ * - `'end'`: the peer finished sending (its end of stream arrived and every frame was complete).
+ * - `'close'` `(error: Error | null)`: the socket is closed; `error` says why when it failed.
+ */
+export interface FramedConnectionEvents {
+  end: [];
+  close: [error: Error | null];
+}
+
+/**
+ * One framed connection: whole messages in, whole messages out. Made by {@link connect} or handed
+ * to a server's `onConnection`; {@link wrapSocket} frames any connected socket.
+ *
+ * Reading: {@link FramedConnection.messages} (async iterable) or {@link FramedConnection.receive};
+ * both take from one queue, and reading from the socket pauses while `highWaterMark` messages wait
+ * there. Writing: {@link FramedConnection.send}; frames sent in the same tick leave in one write.
+ */
+export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
+  /** The underlying socket (a `tls.TLSSocket` for TLS connections). */
+  readonly socket: Socket;
+  /** The codec frames are encoded and decoded with. */
+  readonly codec: Codec;
+  readonly #decoder: FrameDecoder;
+  readonly #hwm: number;
+  // Read side.
+  #queue: Buffer[] = [];
+  #qHead = 0;
+  #waiters: Waiter[] = [];
+  #readDone = false;
+  #readError: Error | null = null;
+  #paused = false;
+  #discard = false;
+  // Write side.
+  #arena: Buffer = Buffer.allocUnsafe(0);
+  #arenaStart = 0;
+  #arenaPos = 0;
+  #segments: Buffer[] = [];
+  #pendingBytes = 0;
+  #batch: Deferred | null = null;
+  #flushScheduled = false;
+  #waitingDrain = false;
+  #writeClosed = false;
+  #ending: Promise<void> | null = null;
+  // State.
+  #closed = false;
+  #closeError: Error | null = null;
+  #closedPromise: Promise<void>;
+  #framesSent = 0;
+  #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | null = null;
+
+  /** @internal Use {@link connect}, a server's `onConnection`, or {@link wrapSocket}. */
+  constructor(socket: Socket, settings: ConnectionSettings) {
+    super();
+    this.socket = socket;
+    this.codec = settings.codec;
+    this.#decoder = settings.codec.createDecoder();
+    this.#hwm = settings.highWaterMark;
+    this.#closedPromise = new Promise<void>((resolve) => {
+      socket.once('close', () => {
+        this.#onClose();
+        resolve();
+      });
+    });
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('error', (err: Error) => this.#fail(wrapSocketError(err)));
+    socket.on('drain', () => {
+      if (this.#waitingDrain) {
+        this.#waitingDrain = false;
+        this.#flush();
+      }
+    });
+    if (settings.idleTimeoutMs > 0) {
+      socket.setTimeout(settings.idleTimeoutMs, () => {
+        this.destroy(new TimeoutError('idle', settings.idleTimeoutMs));
+      });
+    }
+    const signal = settings.signal;
+    if (signal) {
+      this.#signal = signal;
+      if (signal.aborted) {
+        queueMicrotask(() => this.destroy(new AbortedError(signal.reason)));
+      } else {
+        this.#onAbort = () => this.destroy(new AbortedError(signal.reason));
+        signal.addEventListener('abort', this.#onAbort, { once: true });
+      }
+    }
+    if (socket.destroyed) queueMicrotask(() => this.#onClose());
+  }
+
+  /** The peer's address (`undefined` for a unix socket or once closed). */
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
+  /** The peer's port (`undefined` for a unix socket or once closed). */
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  /** True once the socket is closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** A snapshot of the byte and frame counters. */
+  get stats(): ConnectionStats {
+    return {
+      bytesRead: this.socket.bytesRead,
+      bytesWritten: this.socket.bytesWritten,
+      framesReceived: this.#decoder.frames,
+      framesSent: this.#framesSent,
+      framesSkipped: this.#decoder.skipped,
+    };
+  }
+
+  /** A promise that resolves when the socket has closed (never rejects). */
+  get closedPromise(): Promise<void> {
+    return this.#closedPromise;
+  }
+
+  /**
+   * Sends one message (a string is sent as UTF-8). Frames sent in the same tick are coalesced into
+   * one write. Resolves once the write containing this frame completed (the kernel has the bytes);
+   * while the socket is saturated the frame waits, so awaiting `send` is the backpressure.
+   * Rejects with {@link FrameTooLargeError} / {@link InvalidFrameError} when the codec cannot frame
+   * the message, {@link ConnectionClosedError} when the connection is closed or ending.
+   */
+  send(message: Uint8Array | string): Promise<void> {
+    if (this.#writeClosed) {
+      return Promise.reject(
+        this.#closeError ?? new ConnectionClosedError('Cannot send: the connection is ending'),
+      );
+    }
+    try {
+      this.#enqueue(message);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const batch = this.#batch!;
+    batch.frames++;
+    if (this.#pendingBytes >= FLUSH_AT && !this.#waitingDrain) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(() => this.#flush());
+    }
+    return batch.promise;
+  }
+
+  /**
+   * Sends a message and waits for the next one: a request/response exchange. Pipelined calls are
+   * answered in order (the peer must reply once per message, in order).
+   */
+  async request(message: Uint8Array | string, options: ReceiveOptions = {}): Promise<Buffer> {
+    const reply = this.receive(options);
+    reply.catch(noop);
+    await this.send(message);
+    return reply;
+  }
+
+  /**
+   * The next message. Rejects with {@link ConnectionClosedError} when the peer finished without
+   * sending one, {@link UnexpectedEofError} when it closed mid-frame, the framing error when a frame
+   * was bad, {@link TimeoutError} / {@link AbortedError} per `options`.
+   */
+  receive(options: ReceiveOptions = {}): Promise<Buffer> {
+    const timeoutMs = options.timeoutMs ?? 0;
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason));
+    if (timeoutMs <= 0 && !signal) return this.#next().then(orClosed);
+    const before = this.#waiters.length;
+    const p = this.#next();
+    const waiter = this.#waiters.length > before ? this.#waiters[this.#waiters.length - 1] : undefined;
+    return new Promise<Buffer>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        cleanup();
+        this.#cancel(waiter);
+        reject(new AbortedError(signal!.reason));
+      };
+      const cleanup = (): void => {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          cleanup();
+          this.#cancel(waiter);
+          reject(new TimeoutError('receive', timeoutMs));
+        }, timeoutMs);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      p.then(
+        (m) => {
+          cleanup();
+          try {
+            resolve(orClosed(m));
+          } catch (err) {
+            reject(err);
+          }
+        },
+        (err: Error) => {
+          cleanup();
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /**
+   * Every message until the peer finishes, as an async iterable. Ends cleanly at the peer's end of
+   * stream; throws {@link UnexpectedEofError} when the peer closed mid-frame, or the framing /
+   * socket error that ended the connection. Breaking out of the loop leaves the connection open.
+   */
+  messages(): AsyncIterableIterator<Buffer> {
+    const self = this;
+    const done: IteratorResult<Buffer> = { value: undefined, done: true };
+    return {
+      next(): Promise<IteratorResult<Buffer>> {
+        const m = self.#take();
+        if (m) return Promise.resolve({ value: m, done: false });
+        return self.#next().then((v) => (v ? { value: v, done: false } : done));
+      },
+      return(): Promise<IteratorResult<Buffer>> {
+        return Promise.resolve(done);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /**
+   * Half-closes: flushes pending frames, then sends end of stream (Python's
+   * `shutdown(SHUT_WR)`). The peer reads everything sent so far, then sees the end; we can still
+   * receive. Resolves when the end has been handed to the kernel.
+   */
+  end(): Promise<void> {
+    if (this.#ending) return this.#ending;
+    this.#writeClosed = true;
+    this.#ending = new Promise<void>((resolve, reject) => {
+      const finish = (): void => {
+        if (this.socket.destroyed) {
+          if (this.socket.writableFinished) resolve();
+          else reject(this.#closeError ?? new ConnectionClosedError('Connection closed before end'));
+          return;
+        }
+        this.socket.end(() => resolve());
+      };
+      const batch = this.#batch;
+      if (batch) {
+        this.#flush();
+        batch.promise.then(finish, finish);
+      } else finish();
+    });
+    this.#ending.catch(noop);
+    return this.#ending;
+  }
+
+  /**
+   * Closes gracefully: {@link FramedConnection.end}, then waits for the peer to finish (messages
+   * still arriving are discarded) and the socket to close; destroys it after `timeoutMs`.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    if (this.#closed) return;
+    this.#discard = true;
+    this.#queue = [];
+    this.#qHead = 0;
+    this.#resume();
+    try {
+      await this.end();
+    } catch {
+      // The socket failed while ending: it is closing anyway.
+    }
+    if (this.#closed) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#closedPromise,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.destroy();
+          resolve();
+        }, timeoutMs);
+        timer.unref();
+      }),
+    ]);
+    if (timer) clearTimeout(timer);
+    await this.#closedPromise;
+  }
+
+  /** Closes at once, dropping unsent frames; pending operations reject with `error` if given. */
+  destroy(error?: Error): void {
+    if (error && !this.#closeError) this.#fail(error);
+    this.socket.destroy();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  #enqueue(message: Uint8Array | string): void {
+    const body = toBuffer(message);
+    const codec = this.codec;
+    const head = codec.headerLength(body);
+    const trailer = codec.trailer;
+    const large = body.length >= LARGE_BODY;
+    const inArena = large ? head + trailer.length : head + body.length + trailer.length;
+    if (this.#arena.length - this.#arenaPos < inArena) {
+      this.#cutArena();
+      this.#arena = Buffer.allocUnsafe(Math.max(ARENA_SIZE, inArena));
+      this.#arenaStart = 0;
+      this.#arenaPos = 0;
+    }
+    let pos = codec.writeHeader(body, this.#arena, this.#arenaPos);
+    if (large) {
+      this.#arenaPos = pos;
+      this.#cutArena();
+      this.#segments.push(body);
+      pos = this.#arenaPos;
+    } else {
+      body.copy(this.#arena, pos);
+      pos += body.length;
+    }
+    if (trailer.length > 0) {
+      trailer.copy(this.#arena, pos);
+      pos += trailer.length;
+    }
+    this.#arenaPos = pos;
+    this.#pendingBytes += inArena + (large ? body.length : 0);
+    if (!this.#batch) this.#batch = deferred();
+  }
+
+  /** Moves the arena bytes written so far into the segment list. */
+  #cutArena(): void {
+    if (this.#arenaPos > this.#arenaStart) {
+      this.#segments.push(this.#arena.subarray(this.#arenaStart, this.#arenaPos));
+      this.#arenaStart = this.#arenaPos;
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#batch;
+    if (!batch) return;
+    const socket = this.socket;
+    if (socket.destroyed) {
+      this.#batch = null;
+      this.#segments = [];
+      this.#pendingBytes = 0;
+      batch.reject(
+        this.#closeError ?? new ConnectionClosedError('Connection closed before the frame was sent'),
+      );
+      return;
+    }
+    if (socket.writableNeedDrain || socket.connecting) {
+      // Saturated: keep collecting; the senders wait until the kernel takes the bytes.
+      if (socket.connecting) socket.once('connect', () => this.#flush());
+      else this.#waitingDrain = true;
+      return;
+    }
+    this.#cutArena();
+    const segs = this.#segments;
+    this.#segments = [];
+    this.#batch = null;
+    this.#pendingBytes = 0;
+    const frames = batch.frames;
+    const done = (err?: Error | null): void => {
+      if (err) batch.reject(this.#closeError ?? wrapSocketError(err));
+      else {
+        this.#framesSent += frames;
+        batch.resolve();
+      }
+    };
+    if (segs.length === 1) {
+      socket.write(segs[0]!, done);
+      return;
+    }
+    socket.cork();
+    const last = segs.length - 1;
+    for (let i = 0; i < last; i++) socket.write(segs[i]!);
+    socket.write(segs[last]!, done);
+    socket.uncork();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#readError) return;
+    let out: Buffer[] = [];
+    try {
+      out = this.#decoder.push(chunk, out);
+    } catch (err) {
+      this.#deliver(out);
+      this.#readError = err as Error;
+      this.#rejectWaiters(err as Error);
+      this.destroy(err as Error);
+      return;
+    }
+    this.#deliver(out);
+  }
+
+  #deliver(msgs: Buffer[]): void {
+    if (this.#discard) return;
+    let i = 0;
+    const n = msgs.length;
+    while (i < n && this.#waiters.length > 0) this.#waiters.shift()!.resolve(msgs[i++]!);
+    for (; i < n; i++) this.#queue.push(msgs[i]!);
+    if (!this.#paused && this.#queue.length - this.#qHead >= this.#hwm) {
+      this.#paused = true;
+      this.socket.pause();
+    }
+  }
+
+  #take(): Buffer | undefined {
+    if (this.#qHead >= this.#queue.length) return undefined;
+    const m = this.#queue[this.#qHead++]!;
+    if (this.#qHead === this.#queue.length) {
+      this.#queue = [];
+      this.#qHead = 0;
+      this.#resume();
+    } else if (this.#qHead > 1024 && this.#qHead * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#qHead);
+      this.#qHead = 0;
+    }
+    return m;
+  }
+
+  #resume(): void {
+    if (this.#paused) {
+      this.#paused = false;
+      if (!this.socket.destroyed) this.socket.resume();
+    }
+  }
+
+  /** Next message, or null at a clean end of stream. */
+  #next(): Promise<Buffer | null> {
+    const m = this.#take();
+    if (m) return Promise.resolve(m);
+    if (this.#readError) return Promise.reject(this.#readError);
+    if (this.#readDone) return Promise.resolve(null);
+    if (this.#closed) return Promise.reject(this.#closeError ?? new ConnectionClosedError());
+    return new Promise<Buffer | null>((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+    });
+  }
+
+  #cancel(waiter: Waiter | undefined): void {
+    if (!waiter) return;
+    const i = this.#waiters.indexOf(waiter);
+    if (i !== -1) this.#waiters.splice(i, 1);
+  }
+
+  #onEnd(): void {
+    let last: Buffer[] = [];
+    try {
+      last = this.#decoder.end();
+    } catch (err) {
+      this.#readError = err as Error;
+      this.#rejectWaiters(err as Error);
+      return;
+    }
+    this.#deliver(last);
+    this.#readDone = true;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.resolve(null);
+    this.emit('end');
+  }
+
+  #fail(err: Error): void {
+    if (!this.#closeError) this.#closeError = err;
+    if (!this.#readDone && !this.#readError) {
+      this.#readError = err;
+      this.#rejectWaiters(err);
+    }
+  }
+
+  #rejectWaiters(err: Error): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(err);
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#writeClosed = true;
+    if (!this.#readDone && !this.#readError) {
+      // Closed without an end of stream from the peer (reset, destroy): a frame in progress is lost.
+      let err: Error = this.#closeError ?? new ConnectionClosedError();
+      if (!this.#closeError && this.#decoder.buffered > 0) {
+        try {
+          this.#decoder.end();
+        } catch (eof) {
+          err = eof as Error;
+        }
+      }
+      this.#readError = err;
+      this.#rejectWaiters(err);
+    }
+    const batch = this.#batch;
+    if (batch) {
+      this.#batch = null;
+      this.#segments = [];
+      batch.reject(
+        this.#closeError ?? new ConnectionClosedError('Connection closed before the frame was sent'),
+      );
+    }
+    if (this.#onAbort && this.#signal) this.#signal.removeEventListener('abort', this.#onAbort);
+    this.emit('close', this.#closeError);
+  }
+}
+
+function orClosed(m: Buffer | null): Buffer {
+  if (m === null) throw new ConnectionClosedError('The peer closed the connection without sending a message');
+  return m;
+}
+
+/** Socket errors become {@link ConnectionClosedError} (with the system error as `cause`). */
+export function wrapSocketError(err: Error): Error {
+  if (err instanceof FramingError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  return new ConnectionClosedError(`Connection failed: ${code ?? err.message}`, { cause: err });
+}

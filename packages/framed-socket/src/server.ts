@@ -1,0 +1,234 @@
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import tls from 'node:tls';
+import { codecOption, type FramingOptions } from './connect.js';
+import { FramedConnection } from './connection.js';
+import { FramingError, InvalidOptionError } from './errors.js';
+import { checkKeys, intOption, timeoutOption } from './options.js';
+
+/** Options of {@link createServer}. */
+export interface ServerOptions extends FramingOptions {
+  /**
+   * Called for each accepted connection. When the returned promise settles the server ends the
+   * connection gracefully (rejection: destroys it and emits `'connectionError'`).
+   */
+  onConnection?: (connection: FramedConnection) => void | Promise<void>;
+  /** Connections beyond this are refused (closed at once by Node). @default unlimited */
+  maxConnections?: number;
+  /** Destroy a connection idle (nothing read or written) this long; its reads reject with TIMEOUT. @default none */
+  idleTimeoutMs?: number;
+  /** Serve TLS with these `tls.createServer` options (key, cert...). @default undefined (plain TCP) */
+  tls?: tls.TlsOptions;
+  /** Disable Nagle's algorithm on accepted sockets. @default true */
+  noDelay?: boolean;
+}
+
+/** Where to listen, for {@link FramedServer.listen}. */
+export interface ListenOptions {
+  /** TCP port; 0 picks a free ephemeral port. @default 0 */
+  port?: number;
+  /** Interface to bind. @default Node's default (all interfaces) */
+  host?: string;
+  /** Unix domain socket path (instead of port and host). */
+  path?: string;
+  /** Pending connection queue length. @default 511 */
+  backlog?: number;
+}
+
+/** Options of {@link FramedServer.close}. */
+export interface ServerCloseOptions {
+  /**
+   * `true`: stop accepting, let open connections finish (their handlers return and peers close),
+   * then resolve. `false`: destroy every connection now.
+   * @default true
+   */
+  graceful?: boolean;
+  /** With `graceful`, destroy connections still open after this long. @default none (wait) */
+  timeoutMs?: number;
+}
+
+/**
+ * Events of a {@link FramedServer}:
+ * - `'connection'` `(conn)`: a connection was accepted (after `onConnection` was called).
+ * - `'connectionError'` `(error, conn)`: a connection's handler failed or its socket errored.
+ * - `'close'`: the server is closed and every connection is gone.
+ */
+export interface FramedServerEvents {
+  connection: [connection: FramedConnection];
+  connectionError: [error: Error, connection: FramedConnection];
+  close: [];
+}
+
+const SERVER_KEYS = new Set([
+  'codec',
+  'onConnection',
+  'maxConnections',
+  'idleTimeoutMs',
+  'tls',
+  'noDelay',
+  'highWaterMark',
+]);
+const LISTEN_KEYS = new Set(['port', 'host', 'path', 'backlog']);
+const CLOSE_KEYS = new Set(['graceful', 'timeoutMs']);
+
+/**
+ * A framed TCP (or TLS, or unix socket) server. Every connection gets its own decoder, so one
+ * codec serves all of them. Made by {@link createServer}.
+ */
+export class FramedServer extends EventEmitter<FramedServerEvents> {
+  /** The underlying `net.Server` (or `tls.Server`). */
+  readonly server: net.Server;
+  readonly #connections = new Set<FramedConnection>();
+  readonly #handlers = new Set<Promise<void>>();
+  #closing: Promise<void> | null = null;
+
+  /** @internal Use {@link createServer}. */
+  constructor(options: ServerOptions = {}) {
+    super();
+    checkKeys('createServer', options, SERVER_KEYS);
+    const codec = codecOption(options.codec);
+    const idleTimeoutMs = timeoutOption('idleTimeoutMs', options.idleTimeoutMs);
+    const highWaterMark = intOption('highWaterMark', options.highWaterMark ?? 1024, 1);
+    const onConnection = options.onConnection;
+    if (onConnection !== undefined && typeof onConnection !== 'function') {
+      throw new InvalidOptionError('onConnection', 'must be a function');
+    }
+    const noDelay = options.noDelay ?? true;
+    const accept = (socket: net.Socket): void => {
+      if (noDelay) socket.setNoDelay(true);
+      const conn = new FramedConnection(socket, { codec, idleTimeoutMs, highWaterMark, signal: undefined });
+      this.#connections.add(conn);
+      conn.once('close', (err) => {
+        this.#connections.delete(conn);
+        if (err && !(err instanceof FramingError && err.code === 'CONNECTION_CLOSED')) {
+          this.emit('connectionError', err, conn);
+        }
+      });
+      if (onConnection) {
+        const handler = (async () => {
+          try {
+            await onConnection(conn);
+            if (!conn.closed) await conn.close();
+          } catch (err) {
+            conn.destroy();
+            if (!(err instanceof FramingError)) {
+              if (this.listenerCount('connectionError') > 0) this.emit('connectionError', err as Error, conn);
+              else process.emitWarning(err as Error);
+            }
+          }
+        })();
+        this.#handlers.add(handler);
+        void handler.then(() => this.#handlers.delete(handler));
+      }
+      this.emit('connection', conn);
+    };
+    this.server = options.tls
+      ? tls.createServer(options.tls, accept)
+      : net.createServer({ allowHalfOpen: true }, accept);
+    if (options.maxConnections !== undefined) {
+      this.server.maxConnections = intOption('maxConnections', options.maxConnections, 1);
+    }
+    // Errors of sockets that fail before a connection object exists (TLS handshakes) are theirs.
+    this.server.on('tlsClientError', () => {});
+  }
+
+  /** Open connections. */
+  get connections(): ReadonlySet<FramedConnection> {
+    return this.#connections;
+  }
+
+  /** True once listening. */
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
+  /**
+   * Starts listening; resolves with the bound address once listening.
+   *
+   * @example
+   * await server.listen(0, '127.0.0.1');
+   * await server.listen({ path: '/tmp/app.sock' });
+   */
+  listen(port?: number, host?: string): Promise<net.AddressInfo | string>;
+  listen(options: ListenOptions): Promise<net.AddressInfo | string>;
+  listen(portOrOptions: number | ListenOptions = 0, host?: string): Promise<net.AddressInfo | string> {
+    let opts: net.ListenOptions;
+    if (typeof portOrOptions === 'number') {
+      intOption('port', portOrOptions, 0, 65535);
+      opts = host === undefined ? { port: portOrOptions } : { port: portOrOptions, host };
+    } else {
+      checkKeys('listen', portOrOptions, LISTEN_KEYS);
+      const { path, port, backlog } = portOrOptions;
+      opts =
+        path !== undefined
+          ? { path }
+          : {
+              port: intOption('port', port ?? 0, 0, 65535),
+              ...(portOrOptions.host ? { host: portOrOptions.host } : {}),
+            };
+      if (backlog !== undefined) opts.backlog = intOption('backlog', backlog, 1);
+    }
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(opts, () => {
+        this.server.off('error', onError);
+        resolve(this.server.address()!);
+      });
+    });
+  }
+
+  /** The bound address: `{ address, family, port }`, a unix socket path, or null before listening. */
+  address(): net.AddressInfo | string | null {
+    return this.server.address();
+  }
+
+  /**
+   * Stops accepting connections. Graceful (default): waits until every open connection has
+   * finished (its handler returned and the socket closed), destroying stragglers after
+   * `timeoutMs` if given. Not graceful: destroys every connection now. Resolves when all are gone.
+   */
+  close(options: ServerCloseOptions = {}): Promise<void> {
+    checkKeys('close', options, CLOSE_KEYS);
+    const graceful = options.graceful ?? true;
+    const timeoutMs = timeoutOption('timeoutMs', options.timeoutMs);
+    if (!graceful) for (const c of this.#connections) c.destroy();
+    if (this.#closing) return this.#closing;
+    this.#closing = (async () => {
+      const stopped = new Promise<void>((resolve) => {
+        if (this.server.listening) this.server.close(() => resolve());
+        else resolve();
+      });
+      let timer: NodeJS.Timeout | undefined;
+      if (graceful && timeoutMs > 0) {
+        timer = setTimeout(() => {
+          for (const c of this.#connections) c.destroy();
+        }, timeoutMs);
+      }
+      await stopped;
+      // server.close() resolves once every socket closed; handlers may still be unwinding.
+      while (this.#connections.size > 0 || this.#handlers.size > 0) {
+        await Promise.all([...this.#connections].map((c) => c.closedPromise).concat([...this.#handlers]));
+      }
+      if (timer) clearTimeout(timer);
+      this.emit('close');
+    })();
+    return this.#closing;
+  }
+}
+
+/**
+ * Creates a framed server. Call `listen()` to start it.
+ *
+ * @example
+ * const server = createServer({
+ *   codec: new LengthPrefixedCodec(),
+ *   async onConnection(conn) {
+ *     for await (const message of conn.messages()) conn.send(message); // echo
+ *   },
+ * });
+ * await server.listen(0, '127.0.0.1');
+ */
+export function createServer(options: ServerOptions = {}): FramedServer {
+  return new FramedServer(options);
+}

@@ -1,0 +1,281 @@
+import net from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  AbortedError,
+  ConnectionClosedError,
+  connect,
+  createServer,
+  DelimitedCodec,
+  FixedLengthCodec,
+  type FramedConnection,
+  LengthPrefixedCodec,
+  TimeoutError,
+  VarintLengthCodec,
+  wrapSocket,
+} from '../src/index.js';
+import { defer, echoServer, rawConnect, startServer, tempDir, until } from './helpers.js';
+
+async function client(port: number, options: Parameters<typeof connect>[0] | object = {}) {
+  const conn = await connect({ host: '127.0.0.1', port, ...options });
+  defer(() => conn.destroy());
+  return conn;
+}
+
+describe('connect + createServer', () => {
+  it.each([
+    ['length-prefixed', new LengthPrefixedCodec()],
+    ['varint', new VarintLengthCodec()],
+    ['delimited', new DelimitedCodec('\r\n')],
+  ])('echoes whole messages of every size with %s framing', async (_name, codec) => {
+    const { port } = await echoServer({ codec });
+    const conn = await client(port, { codec });
+    const sizes = [0, 1, 15, 16, 1000, 16 * 1024, 70_000, 300_000];
+    const messages = sizes.map((n, i) => Buffer.alloc(n, 97 + i));
+    if (codec instanceof DelimitedCodec) messages.shift(); // an empty line is fine too, but keep one shape
+    const sent = Promise.all(messages.map((m) => conn.send(m)));
+    const got: Buffer[] = [];
+    for await (const m of conn.messages()) {
+      got.push(Buffer.from(m));
+      if (got.length === messages.length) break;
+    }
+    await sent;
+    expect(got.map((m) => m.length)).toEqual(messages.map((m) => m.length));
+    expect(got.every((m, i) => m.equals(messages[i]!))).toBe(true);
+    expect(conn.stats.framesSent).toBe(messages.length);
+    expect(conn.stats.framesReceived).toBe(messages.length);
+    await conn.close();
+    expect(conn.closed).toBe(true);
+  });
+
+  it('request() sends and returns the reply; pipelined requests come back in order', async () => {
+    const { port } = await echoServer();
+    const conn = await client(port);
+    expect(String(await conn.request('ping'))).toBe('ping');
+    const replies = await Promise.all(['a', 'b', 'c'].map((m) => conn.request(m)));
+    expect(replies.map(String)).toEqual(['a', 'b', 'c']);
+    await conn.close();
+  });
+
+  it('one codec instance serves many connections, each with its own decoder state', async () => {
+    const codec = new LengthPrefixedCodec();
+    const { port } = await echoServer({ codec });
+    const a = await client(port, { codec });
+    const b = await client(port, { codec });
+    // Interleave half frames on two raw sockets sharing the codec: state must not mix.
+    const r1 = await rawConnect(port);
+    const r2 = await rawConnect(port);
+    const f1 = codec.encode('first');
+    const f2 = codec.encode('second');
+    r1.write(f1.subarray(0, 3));
+    r2.write(f2.subarray(0, 5));
+    r1.write(f1.subarray(3));
+    r2.write(f2.subarray(5));
+    const read = (s: net.Socket, n: number) =>
+      new Promise<Buffer>((resolve) => {
+        let acc = Buffer.alloc(0);
+        s.on('data', (d: Buffer) => {
+          acc = Buffer.concat([acc, d]);
+          if (acc.length >= n) resolve(acc);
+        });
+      });
+    expect(await read(r1, f1.length)).toEqual(f1);
+    expect(await read(r2, f2.length)).toEqual(f2);
+    expect(String(await a.request('x'))).toBe('x');
+    expect(String(await b.request('y'))).toBe('y');
+  });
+
+  it('end() half-closes: the peer reads everything, sees end of stream, and can still reply', async () => {
+    const { port } = await startServer({
+      async onConnection(conn) {
+        const all: string[] = [];
+        for await (const m of conn.messages()) all.push(String(m));
+        await conn.send(`got ${all.join(',')}`);
+      },
+    });
+    const conn = await client(port);
+    void conn.send('a');
+    void conn.send('b');
+    await conn.end();
+    await expect(conn.send('late')).rejects.toBeInstanceOf(ConnectionClosedError);
+    expect(String(await conn.receive())).toBe('got a,b');
+    await expect(conn.receive()).rejects.toBeInstanceOf(ConnectionClosedError);
+    await conn.closedPromise;
+  });
+
+  it('receive() rejects with TIMEOUT, then still gets later messages', async () => {
+    const { port } = await startServer({
+      async onConnection(conn) {
+        await conn.receive();
+        await conn.send('late reply');
+        await conn.receive().catch(() => {});
+      },
+    });
+    const conn = await client(port);
+    const err = await conn.receive({ timeoutMs: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err).toMatchObject({ code: 'TIMEOUT', phase: 'receive', timeoutMs: 50 });
+    await conn.send('go');
+    expect(String(await conn.receive({ timeoutMs: 10_000 }))).toBe('late reply');
+  });
+
+  it('receive() rejects with ABORTED when its signal fires', async () => {
+    const { port } = await echoServer();
+    const conn = await client(port);
+    const ac = new AbortController();
+    const p = conn.receive({ signal: ac.signal });
+    ac.abort(new Error('stop'));
+    const err = await p.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect((err as AbortedError).cause).toEqual(new Error('stop'));
+    expect(String(await conn.request('still usable'))).toBe('still usable');
+  });
+
+  it('a connect signal aborts connecting and, later, the connection', async () => {
+    const { port } = await echoServer();
+    const pre = new AbortController();
+    pre.abort();
+    await expect(connect({ host: '127.0.0.1', port, signal: pre.signal })).rejects.toBeInstanceOf(
+      AbortedError,
+    );
+    const ac = new AbortController();
+    const conn = await client(port, { signal: ac.signal });
+    const pending = conn.receive();
+    ac.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
+    await conn.closedPromise;
+    expect(conn.closed).toBe(true);
+  });
+
+  it('connect rejects with CONNECTION_CLOSED (cause ECONNREFUSED) when nobody listens', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((r) => probe.close(r));
+    const err = await connect({ host: '127.0.0.1', port }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionClosedError);
+    expect((err as Error & { cause: { code: string } }).cause.code).toBe('ECONNREFUSED');
+  });
+
+  it('rejects unknown option keys with a TypeError', async () => {
+    expect(() => connect({ port: 1, hots: 'x' } as never)).toThrow(TypeError);
+    expect(() => createServer({ onConnect: () => {} } as never)).toThrow(TypeError);
+  });
+
+  it('works over a unix socket in a temp dir', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'echo.sock');
+    const server = createServer({
+      codec: new FixedLengthCodec(4),
+      async onConnection(conn) {
+        for await (const m of conn.messages()) void conn.send(m);
+      },
+    });
+    defer(() => server.close({ graceful: false }));
+    expect(await server.listen({ path })).toBe(path);
+    const conn = await connect({ path, codec: new FixedLengthCodec(4) });
+    defer(() => conn.destroy());
+    expect(String(await conn.request('abcd'))).toBe('abcd');
+    await conn.close();
+    await server.close();
+    expect(server.listening).toBe(false);
+  });
+
+  it('coalesces frames sent in the same tick into few writes', async () => {
+    let chunks = 0;
+    let bytes = 0;
+    const raw = net.createServer((s) => {
+      s.on('data', (d: Buffer) => {
+        chunks++;
+        bytes += d.length;
+      });
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    defer(() => new Promise((r) => raw.close(r)));
+    const conn = await client((raw.address() as net.AddressInfo).port);
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < 2000; i++) sends.push(conn.send('0123456789abcdef'));
+    await Promise.all(sends);
+    await until(() => bytes === 2000 * 20);
+    expect(chunks).toBeLessThan(20);
+    conn.destroy();
+  });
+
+  it('send() waits while the peer does not read (backpressure), then completes', async () => {
+    let peer!: net.Socket;
+    const raw = net.createServer((s) => {
+      peer = s;
+      s.pause();
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    defer(() => new Promise((r) => raw.close(r)));
+    const conn = await client((raw.address() as net.AddressInfo).port);
+    const big = Buffer.alloc(1024 * 1024, 1);
+    let done = 0;
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < 64; i++) {
+      sends.push(conn.send(big).then(() => void done++));
+      await new Promise((r) => setImmediate(r));
+    }
+    await until(() => peer !== undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    // 64 MiB cannot fit in loopback socket buffers: some sends must still be waiting.
+    expect(done).toBeLessThan(64);
+    let received = 0;
+    peer.on('data', (d: Buffer) => {
+      received += d.length;
+    });
+    peer.resume();
+    await Promise.all(sends);
+    expect(done).toBe(64);
+    await until(() => received === 64 * (1024 * 1024 + 4));
+    peer.destroy();
+  });
+
+  it('wrapSocket frames an existing socket', async () => {
+    const codec = new DelimitedCodec('\n');
+    const raw = net.createServer({ allowHalfOpen: true }, async (s) => {
+      const conn = wrapSocket(s, { codec });
+      for await (const m of conn.messages()) void conn.send(Buffer.from(String(m).toUpperCase()));
+      await conn.close();
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    defer(() => new Promise((r) => raw.close(r)));
+    const conn = await client((raw.address() as net.AddressInfo).port, { codec });
+    expect(String(await conn.request('shout'))).toBe('SHOUT');
+    await conn.close();
+  });
+
+  it('counts bytes and frames both ways', async () => {
+    const { port } = await echoServer();
+    const conn: FramedConnection = await client(port);
+    await conn.request('12345');
+    expect(conn.stats).toMatchObject({ bytesWritten: 9, bytesRead: 9, framesSent: 1, framesReceived: 1 });
+    expect(conn.remoteAddress).toBe('127.0.0.1');
+  });
+
+  it('after close() sends reject with CONNECTION_CLOSED', async () => {
+    const { port } = await echoServer();
+    const conn = await client(port);
+    await conn.close();
+    await expect(conn.send('x')).rejects.toBeInstanceOf(ConnectionClosedError);
+    await expect(conn.receive()).rejects.toBeInstanceOf(ConnectionClosedError);
+  });
+
+  it('a peer reset rejects a pending receive with CONNECTION_CLOSED (cause ECONNRESET)', async () => {
+    let peer!: net.Socket;
+    const raw = net.createServer((s) => {
+      peer = s;
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    defer(() => new Promise((r) => raw.close(r)));
+    const conn = await client((raw.address() as net.AddressInfo).port);
+    await until(() => peer !== undefined);
+    const pending = conn.receive();
+    peer.resetAndDestroy();
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionClosedError);
+    expect((err as Error & { cause: { code: string } }).cause.code).toBe('ECONNRESET');
+    await conn.closedPromise;
+  });
+});
