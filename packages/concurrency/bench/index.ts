@@ -17,7 +17,7 @@ await runSuite({
         },
         ConcurrencyError: ({ quick }) => {
           const n = quick ? 1e4 : 1e6;
-          for (let i = 0; i < n; i++) new ConcurrencyError('CONCURRENCY_INVALID_OPTION', 'x');
+          for (let i = 0; i < n; i++) new ConcurrencyError('INVALID_OPTION', 'x');
           return n;
         },
       },
