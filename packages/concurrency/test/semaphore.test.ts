@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type AbortError, BoundedSemaphore, ConcurrencyError, Semaphore, TimeoutError } from '../src/index.js';
+import {
+  type AbortError,
+  BoundedSemaphore,
+  ConcurrencyError,
+  Semaphore,
+  TimeoutError,
+} from '../src/index.js';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
