@@ -43,4 +43,5 @@ export {
   type DictWriterOptions,
   dictReader,
 } from './dict.js';
+export { Sniffer } from './sniffer.js';
 export { CsvTable, type OpenTableOptions, openTable, type TableRecord } from './table.js';

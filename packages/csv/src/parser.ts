@@ -52,6 +52,7 @@ export class Parser {
   private escapedLineEnd = false;
 
   private readonly d: number;
+  private readonly dAfterQuote: number;
   private readonly q: number;
   private readonly e: number;
   private readonly skipSpace: boolean;
@@ -61,7 +62,11 @@ export class Parser {
   private readonly limit: number;
 
   constructor(dialect: Dialect, fieldLimit: number) {
-    this.d = dialect.delimiter.charCodeAt(0);
+    const d = dialect.delimiter.charCodeAt(0);
+    // Only the Sniffer makes a CR or LF delimiter. Python checks for a line break before the delimiter
+    // everywhere except right after a closing quote, so such a delimiter only counts there.
+    this.d = d === CR || d === LF ? -1 : d;
+    this.dAfterQuote = d;
     // Python ignores quotechar entirely when reading with QUOTE_NONE.
     this.q =
       dialect.quotechar === null || dialect.quoting === QUOTE_NONE ? -1 : dialect.quotechar.charCodeAt(0);
@@ -243,7 +248,7 @@ export class Parser {
               if (field.length > limit) this.tooLarge(s, i);
               state = IN_QUOTED_FIELD;
               i++;
-            } else if (c === d) {
+            } else if (c === this.dAfterQuote) {
               this.save(field);
               field = '';
               state = START_FIELD;

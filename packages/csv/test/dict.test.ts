@@ -5,7 +5,12 @@ import { python } from './oracle.js';
 
 function collect(): { sink: (s: string) => void; text: () => string } {
   let out = '';
-  return { sink: (s) => void (out += s), text: () => out };
+  return {
+    sink: (s) => {
+      out += s;
+    },
+    text: () => out,
+  };
 }
 
 describe('DictReader', () => {
