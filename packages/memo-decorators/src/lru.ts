@@ -26,13 +26,17 @@ const NO_ARGS = Symbol('no arguments');
 class Entry {
   prev: Entry | null = null;
   next: Entry | null = null;
+  value: unknown;
+  expires: number;
   live = true;
-  constructor(
-    readonly key: unknown,
-    readonly args: unknown[] | undefined,
-    public value: unknown,
-    public expires: number,
-  ) {}
+  readonly key: unknown;
+  readonly args: unknown[] | undefined;
+  constructor(key: unknown, args: unknown[] | undefined, value: unknown, expires: number) {
+    this.value = value;
+    this.expires = expires;
+    this.key = key;
+    this.args = args;
+  }
 }
 
 function now(): number {
@@ -85,12 +89,13 @@ export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
   let head: Entry | null = null;
   let tail: Entry | null = null;
   const single = new Map<unknown, Entry>();
-  const multi = new Map<number, Map<unknown, unknown>>();
+  // Trie roots by argument count (2 and up); an array index is cheaper than a Map lookup.
+  const roots: (Map<unknown, unknown> | undefined)[] = [];
 
   const keyOf = (value: unknown): unknown => (typed ? value : untyped(value));
 
   const findMulti = (args: unknown[]): Entry | undefined => {
-    let level: Map<unknown, unknown> | undefined = multi.get(args.length);
+    let level: Map<unknown, unknown> | undefined = roots[args.length];
     const last = args.length - 1;
     for (let i = 0; i < last && level !== undefined; i++) {
       level = level.get(keyOf(args[i])) as Map<unknown, unknown> | undefined;
@@ -124,7 +129,7 @@ export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
       single.delete(entry.key);
     } else {
       const path: Map<unknown, unknown>[] = [];
-      let level = multi.get(args.length);
+      let level = roots[args.length];
       const last = args.length - 1;
       for (let i = 0; i < last && level !== undefined; i++) {
         path.push(level);
@@ -138,7 +143,7 @@ export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
           parent.delete(keyOf(args[i]));
           level = parent;
         }
-        if (level.size === 0) multi.delete(args.length);
+        if (level.size === 0) roots[args.length] = undefined;
       }
     }
     size--;
@@ -150,10 +155,10 @@ export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
     if (args === undefined) {
       single.set(entry.key, entry);
     } else {
-      let level = multi.get(args.length);
+      let level = roots[args.length];
       if (level === undefined) {
         level = new Map();
-        multi.set(args.length, level);
+        roots[args.length] = level;
       }
       const last = args.length - 1;
       for (let i = 0; i < last; i++) {
@@ -242,20 +247,54 @@ export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
     return miss(thisArg, args, key);
   };
 
-  // `invoke` with the hit path for one argument inlined: what a memoized function runs.
-  const run = function (this: unknown, ...args: unknown[]): unknown {
-    if (args.length === 1 && keyFn === undefined) {
-      let key = args[0];
-      if (!typed && typeof key === 'bigint') key = untyped(key);
-      const entry = single.get(key);
-      if (entry !== undefined && (!expiring || entry.expires > now())) {
-        hits++;
-        if (bounded && entry !== head) toFront(entry);
-        return entry.value;
+  // `invoke` with the hit path for one, two and three arguments inlined, and the move to the
+  // front of the list written out: what a memoized function runs when there is no custom key and
+  // no ttl. Bigints take the general path (they may need normalizing).
+  const runPlain = function (this: unknown, ...args: unknown[]): unknown {
+    const n = args.length;
+    let entry: Entry | undefined;
+    if (n === 1) {
+      const a = args[0];
+      if (typed || typeof a !== 'bigint') entry = single.get(a);
+    } else if (n === 2 || n === 3) {
+      const level = roots[n];
+      if (level !== undefined) {
+        const a = args[0];
+        const b = args[1];
+        const c = args[2];
+        if (typed || (typeof a !== 'bigint' && typeof b !== 'bigint' && typeof c !== 'bigint')) {
+          const l2 = level.get(a) as Map<unknown, unknown> | undefined;
+          if (l2 !== undefined) {
+            if (n === 2) entry = l2.get(b) as Entry | undefined;
+            else {
+              const l3 = l2.get(b) as Map<unknown, unknown> | undefined;
+              if (l3 !== undefined) entry = l3.get(c) as Entry | undefined;
+            }
+          }
+        }
       }
     }
+    if (entry === undefined) return invoke(this, args);
+    hits++;
+    if (bounded && entry !== head) {
+      const prev = entry.prev as Entry;
+      const next = entry.next;
+      prev.next = next;
+      if (next !== null) next.prev = prev;
+      else tail = prev;
+      entry.prev = null;
+      entry.next = head;
+      (head as Entry).prev = entry;
+      head = entry;
+    }
+    return entry.value;
+  };
+
+  const runGeneral = function (this: unknown, ...args: unknown[]): unknown {
     return invoke(this, args);
   };
+
+  const run = keyFn === undefined && !expiring ? runPlain : runGeneral;
 
   const uncached = (thisArg: unknown, args: unknown[]): unknown => {
     misses++;
@@ -287,7 +326,7 @@ export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
       for (let e = head; e !== null; e = e.next) e.live = false;
       head = tail = null;
       single.clear();
-      multi.clear();
+      roots.length = 0;
       size = 0;
       hits = 0;
       misses = 0;
