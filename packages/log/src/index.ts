@@ -64,3 +64,41 @@ export {
 } from './logger.js';
 export { type ExcInfo, formatError, type LogRecordAttributes, LogRecord, makeLogRecord } from './record.js';
 export { compileStrftime, strftime } from './strftime.js';
+export type { ConnectionPolicy, StreamTarget } from './connection.js';
+export {
+  type DictConfig,
+  dictConfig,
+  type FormatterConfig,
+  type HandlerConfig,
+  type LoggerConfig,
+} from './dict-config.js';
+export {
+  DatagramHandler,
+  FACILITIES,
+  HTTPHandler,
+  type HTTPHandlerOptions,
+  makeFrame,
+  mapLogRecord,
+  SocketHandler,
+  type SocketHandlerOptions,
+  SysLogHandler,
+  type SysLogHandlerOptions,
+  syslogSeverity,
+} from './net-handlers.js';
+export {
+  LogQueue,
+  MemoryHandler,
+  type MemoryHandlerOptions,
+  QueueHandler,
+  QueueListener,
+  type QueueListenerOptions,
+  type QueueSource,
+  type QueueTarget,
+} from './queue-handlers.js';
+export {
+  type MailerLike,
+  type SmtpConnectionOptions,
+  SMTPHandler,
+  type SMTPHandlerOptions,
+} from './smtp-handler.js';
+export { WinstonHandler } from './winston-handler.js';
