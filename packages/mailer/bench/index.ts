@@ -1,24 +1,99 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { runSuite } from '@cb-tools/bench';
-import { MailerError } from '../src/index.js';
+import { createTransport } from 'nodemailer';
+import { createMailer } from '../src/index.js';
 
-// Placeholder scenario until the package has real peers to race: constructing its error class.
+// 2,000 small messages to a loopback smtp-server (no greeting delay, reverse lookup off, no parsing) that
+// runs in its own process: @cb/mailer against nodemailer with the same pool of 5, and python3's smtplib
+// over one connection.
+let server: { host: string; port: number };
+let child: ChildProcess;
+const count = (quick: boolean): number => (quick ? 200 : 2000);
+const message = (i: number) => ({
+  from: 'bench@example.com',
+  to: 'sink@example.com',
+  subject: `Benchmark message ${i}`,
+  text: 'A short benchmark body.\n',
+});
+
+async function startServer(): Promise<void> {
+  const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  const script = fileURLToPath(new URL('./server.ts', import.meta.url));
+  child = spawn(process.execPath, [tsx, script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  server = JSON.parse(line.toString()) as { host: string; port: number };
+}
+
 await runSuite({
   title: '@cb/mailer',
   scenarios: [
     {
-      name: 'construct MailerError',
-      unit: 'ops/s',
-      baseline: 'Error',
+      name: 'send 2,000 messages over SMTP on loopback (quick: 200)',
+      unit: 'msgs/s',
+      baseline: 'nodemailer pool 5',
+      compare: ['python smtplib 1 conn'],
+      rounds: 7,
+      setup: async () => {
+        await startServer();
+      },
+      teardown: async () => {
+        child.stdin?.end();
+        await once(child, 'exit');
+      },
       peers: {
-        Error: ({ quick }) => {
-          const n = quick ? 1e4 : 1e6;
-          for (let i = 0; i < n; i++) new Error('x');
-          return n;
+        '@cb/mailer pool 5': async ({ quick }) => {
+          const n = count(quick);
+          const mailer = createMailer({
+            host: server.host,
+            port: server.port,
+            security: 'none',
+            pool: { maxConnections: 5, maxMessages: Number.MAX_SAFE_INTEGER },
+          });
+          const cpu = process.cpuUsage();
+          const started = performance.now();
+          await Promise.all(Array.from({ length: n }, (_, i) => mailer.send(message(i))));
+          const seconds = (performance.now() - started) / 1000;
+          const used = process.cpuUsage(cpu);
+          await mailer.close();
+          return { work: n, seconds, metrics: { 'client CPU µs/msg': (used.user + used.system) / n } };
         },
-        MailerError: ({ quick }) => {
-          const n = quick ? 1e4 : 1e6;
-          for (let i = 0; i < n; i++) new MailerError('ECONFIG', 'x');
-          return n;
+        'nodemailer pool 5': async ({ quick }) => {
+          const n = count(quick);
+          const transport = createTransport({
+            host: server.host,
+            port: server.port,
+            secure: false,
+            ignoreTLS: true,
+            pool: true,
+            maxConnections: 5,
+            maxMessages: Number.MAX_SAFE_INTEGER,
+          });
+          const cpu = process.cpuUsage();
+          const started = performance.now();
+          await Promise.all(Array.from({ length: n }, (_, i) => transport.sendMail(message(i))));
+          const seconds = (performance.now() - started) / 1000;
+          const used = process.cpuUsage(cpu);
+          transport.close();
+          return { work: n, seconds, metrics: { 'client CPU µs/msg': (used.user + used.system) / n } };
+        },
+        'python smtplib 1 conn': async ({ quick }) => {
+          const n = count(quick);
+          const script = fileURLToPath(new URL('./python_smtplib.py', import.meta.url));
+          const { stdout } = await promisify(execFile)('python3', [
+            script,
+            server.host,
+            String(server.port),
+            String(n),
+          ]);
+          const report = JSON.parse(stdout) as { seconds: number; cpu: number; sent: number };
+          return {
+            work: report.sent,
+            seconds: report.seconds,
+            metrics: { 'client CPU µs/msg': (report.cpu * 1e6) / report.sent },
+          };
         },
       },
     },
