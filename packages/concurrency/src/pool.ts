@@ -15,7 +15,7 @@ export interface WorkerPoolOptions {
   idleTimeoutMs?: number;
   /** Pool name; workers are named `<name>-1`, `<name>-2`, ... (their `threadName`). @default 'pool' */
   name?: string;
-  /** Node options for the workers, e.g. `['--import', './register-loader.mjs']`. @default [] */
+  /** Node options for the workers, e.g. `['--import', './register-loader.mjs']`. @default process.execArgv (Node's default) */
   execArgv?: string[];
   /** Heap limits for each worker. @default Node's defaults */
   resourceLimits?: ResourceLimits;
@@ -84,6 +84,8 @@ const POOL_KEYS = new Set([
 const RUN_KEYS = new Set(['signal', 'transfer']);
 const TARGET_BATCH_MS = 2;
 const PIPELINE = 2;
+// How long a closing pool lets a worker end by itself before terminating it.
+const EXIT_GRACE_MS = 2000;
 
 function bootstrapFile(): string {
   // CJS build: __filename is the .cjs file; ESM build and tests: import.meta.url. Either way the
@@ -125,7 +127,7 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
   readonly size: number;
   readonly #filename: string;
   readonly #idleTimeoutMs: number;
-  readonly #execArgv: string[];
+  readonly #execArgv: string[] | undefined;
   readonly #resourceLimits: ResourceLimits | undefined;
   readonly #maxBatch: number;
   readonly #slots = new Set<Slot>();
@@ -163,7 +165,7 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
     ) {
       throw new ConcurrencyError('INVALID_OPTION', 'WorkerPool: `execArgv` must be an array of strings');
     }
-    this.#execArgv = [...(options.execArgv ?? [])];
+    this.#execArgv = options.execArgv ? [...options.execArgv] : undefined;
     this.#resourceLimits = options.resourceLimits;
     this.#maxBatch =
       options.maxBatch === undefined ? 512 : checkCount(options.maxBatch, 'WorkerPool', 'maxBatch');
@@ -231,7 +233,7 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
     this.#closing ??= new Promise<void>((resolve) => {
       this.#onDrained = resolve;
       this.#checkDrained();
-    }).then(() => this.#terminateAll());
+    }).then(() => this.#terminateAll(true));
     return this.#closing;
   }
 
@@ -260,14 +262,31 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
     return this.close();
   }
 
-  async #terminateAll(): Promise<void> {
+  async #terminateAll(graceful = false): Promise<void> {
     this.#closed = true;
     const exits = [...this.#slots].map((slot) => {
-      slot.retiring = true;
       if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
-      return slot.worker.terminate();
+      slot.retiring = true;
+      return graceful ? this.#retire(slot) : slot.worker.terminate();
     });
     await Promise.all(exits);
+  }
+
+  /** Asks a worker to end by itself (its stdout is flushed); terminates it after a grace period. */
+  #retire(slot: Slot): Promise<void> {
+    slot.retiring = true;
+    return new Promise<void>((resolve) => {
+      const force = setTimeout(() => void slot.worker.terminate(), EXIT_GRACE_MS);
+      slot.worker.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      try {
+        slot.worker.postMessage({ type: 'exit' });
+      } catch {
+        void slot.worker.terminate();
+      }
+    });
   }
 
   #schedulePump(): void {
@@ -399,7 +418,7 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
     const threadName = `${this.name}-${index}`;
     const worker = new Worker(bootstrapFile(), {
       workerData: { cbPool: { filename: this.#filename, threadName } },
-      execArgv: this.#execArgv,
+      ...(this.#execArgv ? { execArgv: this.#execArgv } : {}),
       ...(this.#resourceLimits ? { resourceLimits: this.#resourceLimits } : {}),
     });
     const slot: Slot = {
@@ -456,8 +475,7 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
       slot.idleTimer = setTimeout(() => {
         slot.idleTimer = undefined;
         if (slot.batches.size > 0) return;
-        slot.retiring = true;
-        void slot.worker.terminate();
+        void this.#retire(slot);
       }, this.#idleTimeoutMs);
       slot.idleTimer.unref();
     }

@@ -93,7 +93,12 @@ if (port && boot) {
   (globalThis as Record<symbol, unknown>)[Symbol.for('cb.threadName')] = boot.threadName;
   import(boot.filename).then((mod: unknown) => {
     const fn = pickTask(mod);
-    port.on('message', (message: BatchMessage) => runBatch(fn, message));
+    port.on('message', (message: BatchMessage | { type: 'exit' }) => {
+      // A graceful exit: closing the port lets the thread end by itself once its own pending work
+      // (such as buffered stdout) is done, which terminate() would cut short.
+      if ('type' in message) port.close();
+      else runBatch(fn, message);
+    });
     port.postMessage({ type: 'ready' });
   });
 }
