@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runSuite } from '@cb-tools/bench';
@@ -20,7 +21,7 @@ const message = (i: number) => ({
 });
 
 async function startServer(): Promise<void> {
-  const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const script = fileURLToPath(new URL('./server.ts', import.meta.url));
   child = spawn(process.execPath, [tsx, script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];

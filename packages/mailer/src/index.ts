@@ -1,3 +1,16 @@
+export {
+  AuthError,
+  ConfigError,
+  ConnectionError,
+  EnvelopeError,
+  HeaderError,
+  MailerError,
+  type MailerErrorCode,
+  type MailerErrorContext,
+  MessageError,
+  type RecipientRejection,
+  TlsError,
+} from './errors.js';
 export { compose, createMailer, type Mailer, type SendOptions, type SendResult } from './mailer.js';
 export type { Address, AddressList, Attachment, Message, Priority } from './message.js';
 export type {
@@ -16,16 +29,3 @@ export type {
   Timeouts,
   TlsOptions,
 } from './options.js';
-export {
-  AuthError,
-  ConfigError,
-  ConnectionError,
-  EnvelopeError,
-  HeaderError,
-  MailerError,
-  type MailerErrorCode,
-  type MailerErrorContext,
-  MessageError,
-  type RecipientRejection,
-  TlsError,
-} from './errors.js';

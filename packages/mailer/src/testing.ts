@@ -511,7 +511,13 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
         return;
       }
       const reading = shouldParse
-        ? parse(stream, session as unknown as SessionLike, authMethods.get(session.id), keepRaw, keepAttachment)
+        ? parse(
+            stream,
+            session as unknown as SessionLike,
+            authMethods.get(session.id),
+            keepRaw,
+            keepAttachment,
+          )
         : record(stream, session as unknown as SessionLike, authMethods.get(session.id), keepRaw);
       reading.then(
         (message) => {

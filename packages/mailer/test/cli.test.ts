@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -153,7 +154,7 @@ describe('cb-mail', () => {
   });
 
   it('runs as a program (the bin entry) against the server', async () => {
-    const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+    const tsx = createRequire(import.meta.url).resolve('tsx/cli');
     const main = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
     const { stdout } = await promisify(execFile)(
       process.execPath,

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -54,7 +55,7 @@ describe('a 100 MB attachment', () => {
     );
     const expected = hash.digest('hex');
     const script = fileURLToPath(new URL('./fixtures/send-large.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+    const tsx = createRequire(import.meta.url).resolve('tsx/cli');
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--expose-gc', tsx, script, String(server.port), path],
