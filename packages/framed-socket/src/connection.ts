@@ -312,6 +312,11 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     };
   }
 
+  /** Same as {@link FramedConnection.messages}: `for await (const m of conn) ...`. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
+    return this.messages();
+  }
+
   /**
    * Half-closes: flushes pending frames, then sends end of stream (Python's
    * `shutdown(SHUT_WR)`). The peer reads everything sent so far, then sees the end; we can still
@@ -398,6 +403,11 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
       this.#cutArena();
       this.#segments.push(body);
       pos = this.#arenaPos;
+    } else if (body.length <= 32) {
+      // A byte loop beats the native copy call for tiny bodies.
+      const arena = this.#arena;
+      for (let i = 0; i < body.length; i++) arena[pos + i] = body[i]!;
+      pos += body.length;
     } else {
       body.copy(this.#arena, pos);
       pos += body.length;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Codec,
   DelimitedCodec,
+  decodeStream,
   FixedLengthCodec,
   FrameTooLargeError,
   InvalidFrameError,
@@ -112,6 +113,25 @@ describe.each(codecs)('$name', ({ codec, messages }) => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('decodeStream', () => {
+  it('decodes any async byte stream and reports a truncated end', async () => {
+    const codec = new VarintLengthCodec();
+    const bytes = codec.encodeAll(['one', 'two', 'three']);
+    async function* chunks(b: Buffer) {
+      for (let i = 0; i < b.length; i += 3) yield b.subarray(i, i + 3);
+    }
+    const got: string[] = [];
+    for await (const m of decodeStream(chunks(bytes), codec)) got.push(String(m));
+    expect(got).toEqual(['one', 'two', 'three']);
+    const truncated = decodeStream(chunks(bytes.subarray(0, -1)), codec);
+    await expect(
+      (async () => {
+        for await (const _ of truncated) void _;
+      })(),
+    ).rejects.toBeInstanceOf(UnexpectedEofError);
   });
 });
 

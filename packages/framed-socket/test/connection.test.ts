@@ -57,6 +57,19 @@ describe('connect + createServer', () => {
     await conn.close();
   });
 
+  it('a connection is itself an async iterable of messages', async () => {
+    const { port } = await startServer({
+      async onConnection(conn) {
+        for (const m of ['x', 'y', 'z']) void conn.send(m);
+      },
+    });
+    const conn = await client(port);
+    const got: string[] = [];
+    for await (const m of conn) got.push(String(m));
+    expect(got).toEqual(['x', 'y', 'z']);
+    await conn.close();
+  });
+
   it('one codec instance serves many connections, each with its own decoder state', async () => {
     const codec = new LengthPrefixedCodec();
     const { port } = await echoServer({ codec });
