@@ -16,7 +16,7 @@ await runCli(async () => {
   const port = Number.parseInt(process.env.PORT ?? '8000', 10);
   const host = process.env.HOST ?? '127.0.0.1';
   const database = await openFromEnv();
-  const audit = createAuditLog({ file: path.join(dataDir(), 'admin.log'), stderr: true });
+  const audit = createAuditLog({ file: path.join(dataDir(), 'admin.log'), stream: process.stderr });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const shutdown = async () => {
     await app?.close();

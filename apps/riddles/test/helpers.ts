@@ -46,6 +46,7 @@ export async function openTestSite(): Promise<TestSite> {
     },
     async close() {
       await app.close();
+      await audit.close();
       await database.close();
     },
   };

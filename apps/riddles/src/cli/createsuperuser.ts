@@ -10,23 +10,36 @@ import { Repository } from '../db/repo.js';
 import { RiddlesError } from '../errors.js';
 import { openFromEnv, runCli } from './open.js';
 
-async function ask(question: string, hidden: boolean): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-  if (hidden && process.stdin.isTTY) {
-    // Echo nothing while the password is typed.
-    const output = rl as unknown as { _writeToOutput?: (s: string) => void };
-    const original = output._writeToOutput;
+/** Asks questions on one readline interface (several would lose piped lines); hides passwords on a TTY. */
+function prompter() {
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY === true,
+  });
+  const lines = rl[Symbol.asyncIterator]();
+  let muted = false;
+  const output = rl as unknown as { _writeToOutput?: (s: string) => void };
+  const original = output._writeToOutput?.bind(rl);
+  if (original !== undefined) {
     output._writeToOutput = (s: string) => {
-      if (s.startsWith(question)) original?.call(rl, question);
+      if (!muted) original(s);
     };
   }
-  try {
-    const answer = await rl.question(question);
-    if (hidden && process.stdin.isTTY) process.stdout.write('\n');
-    return answer;
-  } finally {
-    rl.close();
-  }
+  return {
+    async ask(question: string, hidden: boolean): Promise<string> {
+      process.stdout.write(question);
+      muted = hidden && process.stdin.isTTY === true;
+      const next = await lines.next();
+      if (muted) process.stdout.write('\n');
+      muted = false;
+      if (next.done === true) {
+        throw new RiddlesError('RIDDLES_INVALID_SUPERUSER', 'Input ended before the superuser was complete');
+      }
+      return next.value;
+    },
+    close: () => rl.close(),
+  };
 }
 
 await runCli(async () => {
@@ -52,31 +65,36 @@ await runCli(async () => {
       );
     }
   } else {
-    while (input.username === '' || validateSuperuserField('username', input.username) !== undefined) {
-      if (input.username !== '')
-        process.stdout.write(`${validateSuperuserField('username', input.username)}\n`);
-      input.username = (await ask('Username: ', false)).trim();
-    }
-    if (values.email === undefined) {
-      input.email = (await ask('Email address: ', false)).trim();
-      while (validateSuperuserField('email', input.email) !== undefined) {
-        process.stdout.write(`${validateSuperuserField('email', input.email)}\n`);
+    const { ask, close } = prompter();
+    try {
+      while (input.username === '' || validateSuperuserField('username', input.username) !== undefined) {
+        if (input.username !== '')
+          process.stdout.write(`${validateSuperuserField('username', input.username)}\n`);
+        input.username = (await ask('Username: ', false)).trim();
+      }
+      if (values.email === undefined) {
         input.email = (await ask('Email address: ', false)).trim();
+        while (validateSuperuserField('email', input.email) !== undefined) {
+          process.stdout.write(`${validateSuperuserField('email', input.email)}\n`);
+          input.email = (await ask('Email address: ', false)).trim();
+        }
       }
-    }
-    while (input.password === '') {
-      const first = await ask('Password: ', true);
-      const again = await ask('Password (again): ', true);
-      if (first !== again) {
-        process.stdout.write("Error: Your passwords didn't match.\n");
-        continue;
+      while (input.password === '') {
+        const first = await ask('Password: ', true);
+        const again = await ask('Password (again): ', true);
+        if (first !== again) {
+          process.stdout.write("Error: Your passwords didn't match.\n");
+          continue;
+        }
+        const problem = validateSuperuserField('password', first, input.username);
+        if (problem !== undefined) {
+          process.stdout.write(`${problem}\n`);
+          continue;
+        }
+        input.password = first;
       }
-      const problem = validateSuperuserField('password', first, input.username);
-      if (problem !== undefined) {
-        process.stdout.write(`${problem}\n`);
-        continue;
-      }
-      input.password = first;
+    } finally {
+      close();
     }
   }
   const database = await openFromEnv();
