@@ -33,8 +33,8 @@ const SPACE = 32;
  * the caller drains both.
  */
 export class Parser {
-  readonly rows: Field[][] = [];
-  readonly rowLines: number[] = [];
+  rows: Field[][] = [];
+  rowLines: number[] = [];
   /** Lines fully read so far (Python's `line_num`). */
   line = 0;
   /** Rows produced so far. */
@@ -60,6 +60,8 @@ export class Parser {
   private readonly strict: boolean;
   private readonly quoting: number;
   private readonly limit: number;
+  /** No quoting mode that converts fields: a field is saved as it is. */
+  private readonly plain: boolean;
 
   constructor(dialect: Dialect, fieldLimit: number) {
     const d = dialect.delimiter.charCodeAt(0);
@@ -76,6 +78,15 @@ export class Parser {
     this.strict = dialect.strict;
     this.quoting = dialect.quoting;
     this.limit = fieldLimit;
+    this.plain = dialect.quoting < QUOTE_NONNUMERIC || dialect.quoting === QUOTE_NONE;
+  }
+
+  /** Hands over the rows produced so far (and their line numbers) and starts new lists. */
+  take(): [Field[][], number[]] {
+    const out: [Field[][], number[]] = [this.rows, this.rowLines];
+    this.rows = [];
+    this.rowLines = [];
+    return out;
   }
 
   /** Parses one chunk of text; `final` marks the end of the input. */
@@ -95,6 +106,9 @@ export class Parser {
     const q = this.q;
     const e = this.e;
     const limit = this.limit;
+    const maxPlain = Math.max(d, e, CR);
+    const maxQuoted = Math.max(q, e, CR);
+    const plain = this.plain;
     let state = this.state;
     let field = this.field;
     let i = 0;
@@ -150,6 +164,11 @@ export class Parser {
             j = i;
             while (j < n) {
               c = s.charCodeAt(j);
+              // Most characters sort above every special one: a single comparison lets them through.
+              if (c > maxPlain) {
+                j++;
+                continue;
+              }
               if (c === d || c === LF || c === CR || c === e) break;
               j++;
             }
@@ -162,7 +181,8 @@ export class Parser {
               break;
             }
             if (c === d) {
-              this.save(field);
+              if (plain) this.row.push(field);
+              else this.save(field);
               field = '';
               state = START_FIELD;
               i = j + 1;
@@ -170,7 +190,8 @@ export class Parser {
               state = ESCAPED_CHAR;
               i = j + 1;
             } else {
-              this.save(field);
+              if (plain) this.row.push(field);
+              else this.save(field);
               field = '';
               i = this.lineEnd(s, j, n);
               this.emit();
@@ -207,6 +228,10 @@ export class Parser {
             j = i;
             while (j < n) {
               c = s.charCodeAt(j);
+              if (c > maxQuoted) {
+                j++;
+                continue;
+              }
               if (c === q || c === e || c === LF || c === CR) break;
               j++;
             }

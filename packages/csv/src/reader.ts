@@ -174,85 +174,193 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
     return text;
   }
 
-  private *drain(): Generator<F[]> {
-    const p = this.parser;
-    const rows = p.rows;
-    if (rows.length === 0) return;
-    const lines = p.rowLines;
-    // Taken out before yielding so that a consumer that stops early leaves no rows behind for reuse.
-    const batch = rows.splice(0, rows.length) as F[][];
-    const batchLines = lines.splice(0, lines.length);
-    for (let k = 0; k < batch.length; k++) {
-      this.lineNum = batchLines[k]!;
-      yield batch[k]!;
-    }
+  // Pull model shared by both iterators: text waiting to be parsed (fed SLICE characters at a time so
+  // a huge string never turns into one huge batch), and a batch of parsed rows handed out one by one.
+  private pending = '';
+  private pendingPos = 0;
+  private pendingFinal = false;
+  private fedFinal = false;
+  private batch: F[][] = [];
+  private batchLines: number[] = [];
+  private pos = 0;
+  private failure: unknown;
+  private failed = false;
+
+  private push(text: string, final: boolean): void {
+    this.pending = text;
+    this.pendingPos = 0;
+    this.pendingFinal = final;
   }
 
-  private *feedText(text: string, final: boolean): Generator<F[]> {
+  /** Parses the next slice of pending text; false when there is nothing left to parse. */
+  private step(): boolean {
+    const text = this.pending;
+    if (this.pendingPos >= text.length && !(this.pendingFinal && !this.fedFinal)) return false;
+    const end = Math.min(text.length, this.pendingPos + SLICE);
+    const final = this.pendingFinal && end === text.length;
+    const piece = this.pendingPos === 0 && end === text.length ? text : text.slice(this.pendingPos, end);
+    this.pendingPos = end;
+    if (final) this.fedFinal = true;
     const p = this.parser;
-    // Rows completed before a parse error are still handed out, then the error is thrown.
     try {
-      if (text.length <= SLICE) p.feed(text, final);
-      else {
-        for (let k = 0; k < text.length; k += SLICE) {
-          p.feed(text.slice(k, k + SLICE), final && k + SLICE >= text.length);
-          yield* this.drain();
-        }
-      }
+      p.feed(piece, final);
     } catch (err) {
-      yield* this.drain();
-      throw err;
+      // Rows completed before the error are still handed out; then the error is thrown.
+      this.failure = err;
+      this.failed = true;
+      this.fedFinal = true;
     }
-    yield* this.drain();
+    if (p.rows.length > 0) {
+      const [rows, lines] = p.take();
+      this.batch = rows as F[][];
+      this.batchLines = lines;
+      this.pos = 0;
+    }
+    return true;
   }
 
-  private *finalRows(): Generator<F[]> {
-    const tail = this.decoder ? this.decoder.decode() : '';
-    yield* this.feedText(this.text(tail), true);
+  /** The next parsed row, or undefined when more input is needed (or the input is done). */
+  private nextRow(): F[] | undefined {
+    for (;;) {
+      if (this.pos < this.batch.length) {
+        this.lineNum = this.batchLines[this.pos]!;
+        return this.batch[this.pos++];
+      }
+      if (this.failed) {
+        this.failed = false;
+        throw this.failure;
+      }
+      if (!this.step()) return undefined;
+    }
+  }
+
+  private tail(): string {
+    return this.text(this.decoder ? this.decoder.decode() : '');
+  }
+
+  private finish(): IteratorReturnResult<undefined> {
     this.lineNum = this.parser.line;
+    this.batch = [];
+    return { value: undefined, done: true };
   }
 
   /** Iterates rows of a string, bytes or sync iterable source. */
-  *[Symbol.iterator](): Iterator<F[]> {
+  [Symbol.iterator](): IterableIterator<F[]> {
     const source = this.source;
     if (!isSyncSource(source)) {
       throw new TypeError('this source can only be read with for await (it is asynchronous)');
     }
     this.start();
-    if (typeof source === 'string' || source instanceof Uint8Array) {
-      yield* this.feedText(this.text(source), false);
-    } else {
-      for (const chunk of source) yield* this.feedText(this.text(chunk), false);
-    }
-    yield* this.finalRows();
+    const chunks: Iterator<string | Uint8Array> =
+      typeof source === 'string' || source instanceof Uint8Array
+        ? [source][Symbol.iterator]()
+        : source[Symbol.iterator]();
+    let done = false;
+    const it: IterableIterator<F[]> = {
+      next: (): IteratorResult<F[]> => {
+        if (done) return { value: undefined, done: true };
+        try {
+          for (;;) {
+            const row = this.nextRow();
+            if (row !== undefined) return { value: row, done: false };
+            if (this.fedFinal) {
+              done = true;
+              return this.finish();
+            }
+            const r = chunks.next();
+            if (r.done) this.push(this.tail(), true);
+            else this.push(this.text(r.value), false);
+          }
+        } catch (err) {
+          done = true;
+          chunks.return?.();
+          throw err;
+        }
+      },
+      return: (): IteratorResult<F[]> => {
+        if (!done) {
+          done = true;
+          chunks.return?.();
+        }
+        return { value: undefined, done: true };
+      },
+      [Symbol.iterator]() {
+        return it;
+      },
+    };
+    return it;
   }
 
   /** Iterates rows of any source; honours `signal`. */
-  async *[Symbol.asyncIterator](): AsyncIterator<F[]> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<F[]> {
     this.start();
     const { signal } = this.settings;
-    signal?.throwIfAborted();
     let source = this.source;
     if (signal && source instanceof Readable) source = addAbortSignal(signal, source);
-    if (typeof source === 'string' || source instanceof Uint8Array) {
-      yield* this.feedText(this.text(source), false);
-    } else if (Symbol.asyncIterator in source) {
-      for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
-        signal?.throwIfAborted();
-        yield* this.feedText(this.text(chunk), false);
-      }
-    } else if (Symbol.iterator in source) {
-      for (const chunk of source as Iterable<string | Uint8Array>) {
-        signal?.throwIfAborted();
-        yield* this.feedText(this.text(chunk), false);
-      }
-    } else {
+    let chunks: AsyncIterator<string | Uint8Array> | Iterator<string | Uint8Array>;
+    if (typeof source === 'string' || source instanceof Uint8Array) chunks = [source][Symbol.iterator]();
+    else if (Symbol.asyncIterator in source) {
+      chunks = (source as AsyncIterable<string | Uint8Array>)[Symbol.asyncIterator]();
+    } else if (Symbol.iterator in source)
+      chunks = (source as Iterable<string | Uint8Array>)[Symbol.iterator]();
+    else
       throw new TypeError(
         'reader source must be a string, bytes, an iterable, an async iterable or a Readable',
       );
-    }
-    signal?.throwIfAborted();
-    yield* this.finalRows();
+    let done = false;
+    const close = async () => {
+      if (!done) {
+        done = true;
+        await chunks.return?.();
+      }
+    };
+    const pull = async (): Promise<IteratorResult<F[]>> => {
+      try {
+        for (;;) {
+          signal?.throwIfAborted();
+          const r = await chunks.next();
+          if (r.done) this.push(this.tail(), true);
+          else this.push(this.text(r.value), false);
+          const row = this.nextRow();
+          if (row !== undefined) return { value: row, done: false };
+          if (this.fedFinal) {
+            done = true;
+            return this.finish();
+          }
+        }
+      } catch (err) {
+        await close().catch(() => {});
+        throw err;
+      }
+    };
+    const it: AsyncIterableIterator<F[]> = {
+      next: (): Promise<IteratorResult<F[]>> => {
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        try {
+          signal?.throwIfAborted();
+          const row = this.nextRow();
+          if (row !== undefined) return Promise.resolve({ value: row, done: false });
+          if (this.fedFinal) {
+            done = true;
+            return Promise.resolve(this.finish());
+          }
+        } catch (err) {
+          return close().then(
+            () => Promise.reject(err),
+            () => Promise.reject(err),
+          );
+        }
+        return pull();
+      },
+      return: async (): Promise<IteratorResult<F[]>> => {
+        await close();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return it;
+      },
+    };
+    return it;
   }
 
   /** Reads every remaining row into an array (async; works for every source). */
