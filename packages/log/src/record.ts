@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { LogError } from './errors.js';
 import { getLevelName } from './levels.js';
 import { percentFormat, toText } from './pyformat.js';
 
@@ -222,7 +223,14 @@ export class LogRecord {
     const msg = typeof this.msg === 'string' ? this.msg : toText(this.msg);
     const args = this.args;
     if (args.length === 0) return msg;
-    return percentFormat(msg, args);
+    try {
+      return percentFormat(msg, args);
+    } catch (cause) {
+      throw new LogError('LOG_MESSAGE_FORMAT', `Cannot merge the arguments into ${JSON.stringify(msg)}: ${(cause as Error).message}`, {
+        cause,
+        context: { format: msg, value: args },
+      });
+    }
   }
 
   /** A plain, JSON-safe copy with the message merged and the error rendered (what QueueHandler sends). */

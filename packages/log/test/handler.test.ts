@@ -61,3 +61,22 @@ describe('NullHandler', () => {
     expect(new NullHandler().handle(makeLogRecord({ msg: 'x' }))).toBe(false);
   });
 });
+
+describe('message formatting errors', () => {
+  it('reports arguments that do not fit the message as LOG_MESSAGE_FORMAT through handleError', () => {
+    const c = collector();
+    const h = new StreamHandler(c.stream);
+    const errors: unknown[] = [];
+    h.handleError = (_r, err) => {
+      errors.push(err);
+    };
+    getLogger('mf').addHandler(h);
+    expect(() => getLogger('mf').warning('%d items', 'many')).not.toThrow();
+    getLogger('mf').warning('%s and %s', 'one');
+    getLogger('mf').warning('ok %s', 'fine');
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({ code: 'LOG_MESSAGE_FORMAT', context: { format: '%d items' } });
+    expect((errors[1] as Error).message).toContain('not enough arguments');
+    expect(c.text()).toBe('ok fine\n');
+  });
+});
