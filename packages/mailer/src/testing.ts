@@ -58,6 +58,9 @@ export async function createTestCertificates(commonName = 'localhost'): Promise<
   return { ca: ca.cert, cert: server.cert, key: server.private };
 }
 
+/** A login the test server accepts. */
+export type TestServerUser = { user: string; pass: string } | { user: string; accessToken: string };
+
 /** TLS of a test server: `'starttls'` (offers STARTTLS) or `'implicit'` (TLS from the first byte). */
 export type TestServerTls =
   | 'starttls'
@@ -68,8 +71,11 @@ export type TestServerTls =
 export interface TestServerOptions {
   /** TLS mode; certificates are generated unless given. @default false (plain, no STARTTLS offered) */
   tls?: false | TestServerTls;
-  /** Require login with these credentials (AUTH PLAIN and LOGIN offered). @default no auth */
-  auth?: { user: string; pass: string } | ReadonlyArray<{ user: string; pass: string }>;
+  /**
+   * Require login with these credentials: a password (AUTH PLAIN and LOGIN), or an OAuth2 access token
+   * (AUTH XOAUTH2). @default no auth
+   */
+  auth?: TestServerUser | readonly TestServerUser[];
   /** Port to listen on. @default 0 (ephemeral) */
   port?: number;
   /** Address to listen on. @default '127.0.0.1' */
@@ -407,7 +413,12 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const keepAttachment = options.keepAttachmentBytes ?? 16 * 1024 * 1024;
   const greetingDelay = options.greetingDelay ?? 0;
   const shouldParse = options.parse ?? true;
-  const users = options.auth === undefined ? [] : Array.isArray(options.auth) ? options.auth : [options.auth];
+  const users: readonly TestServerUser[] =
+    options.auth === undefined
+      ? []
+      : Array.isArray(options.auth)
+        ? (options.auth as readonly TestServerUser[])
+        : [options.auth as TestServerUser];
   let tlsMode: 'none' | 'starttls' | 'implicit' = 'none';
   let certs: TestCertificates | undefined;
   if (options.tls) {
@@ -468,7 +479,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     hideSTARTTLS: tlsMode !== 'starttls',
     disabledCommands: tlsMode === 'starttls' ? [] : ['STARTTLS'],
     authOptional: users.length === 0,
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: users.some((u) => 'accessToken' in u) ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     allowInsecureAuth: tlsMode === 'none',
     disableReverseLookup: true,
     logger: false,
@@ -480,10 +491,17 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
       if (!apply('connect', session, callback)) callback();
     },
     onAuth(auth, session, callback) {
-      const ok = users.some((u) => u.user === auth.username && u.pass === auth.password);
+      const ok = users.some((u) =>
+        'accessToken' in u
+          ? auth.method === 'XOAUTH2' && u.user === auth.username && u.accessToken === auth.accessToken
+          : auth.method !== 'XOAUTH2' && u.user === auth.username && u.pass === auth.password,
+      );
       const done = (err?: Error | null): void => {
         if (err) {
           callback(err);
+        } else if (!ok && auth.method === 'XOAUTH2') {
+          // RFC 7628 failure: a base64 JSON status, then the client ends the exchange.
+          callback(null, { data: { status: '401', schemes: 'bearer', scope: 'https://mail.example.com/' } });
         } else if (!ok) {
           callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
         } else {
