@@ -209,16 +209,34 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
    * the message, {@link ConnectionClosedError} when the connection is closed or ending.
    */
   send(message: Uint8Array | string): Promise<void> {
-    if (this.#writeClosed) {
-      return Promise.reject(
-        this.#closeError ?? new ConnectionClosedError('Cannot send: the connection is ending'),
-      );
-    }
     try {
-      this.#enqueue(message);
+      return this.#sendNow(message);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Sends a message and waits for the next one: a request/response exchange. Pipelined calls are
+   * answered in order (the peer must reply once per message, in order). A message the codec cannot
+   * frame rejects without consuming a reply.
+   */
+  async request(message: Uint8Array | string, options: ReceiveOptions = {}): Promise<Buffer> {
+    // Queued synchronously (the write happens later in this tick), so the reply cannot arrive
+    // before the receive below is registered.
+    const sent = this.#sendNow(message);
+    const reply = this.receive(options);
+    reply.catch(noop);
+    await sent;
+    return reply;
+  }
+
+  /** Queues one frame; throws synchronously when it cannot be framed or the connection is ending. */
+  #sendNow(message: Uint8Array | string): Promise<void> {
+    if (this.#writeClosed) {
+      throw this.#closeError ?? new ConnectionClosedError('Cannot send: the connection is ending');
+    }
+    this.#enqueue(message);
     const batch = this.#batch!;
     batch.frames++;
     if (this.#pendingBytes >= FLUSH_AT && !this.#waitingDrain) this.#flush();
@@ -227,17 +245,6 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
       process.nextTick(() => this.#flush());
     }
     return batch.promise;
-  }
-
-  /**
-   * Sends a message and waits for the next one: a request/response exchange. Pipelined calls are
-   * answered in order (the peer must reply once per message, in order).
-   */
-  async request(message: Uint8Array | string, options: ReceiveOptions = {}): Promise<Buffer> {
-    const reply = this.receive(options);
-    reply.catch(noop);
-    await this.send(message);
-    return reply;
   }
 
   /**

@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { codecOption, type FramingOptions } from './connect.js';
 import { FramedConnection } from './connection.js';
-import { FramingError, InvalidOptionError } from './errors.js';
+import { ConnectionClosedError, FramingError, InvalidOptionError } from './errors.js';
 import { checkKeys, intOption, timeoutOption } from './options.js';
 
 /** Options of {@link createServer}. */
@@ -100,9 +100,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
       this.#connections.add(conn);
       conn.once('close', (err) => {
         this.#connections.delete(conn);
-        if (err && !(err instanceof FramingError && err.code === 'CONNECTION_CLOSED')) {
-          this.emit('connectionError', err, conn);
-        }
+        if (err && !(err instanceof ConnectionClosedError)) this.#report(err, conn);
       });
       if (onConnection) {
         const handler = (async () => {
@@ -110,11 +108,10 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
             await onConnection(conn);
             if (!conn.closed) await conn.close();
           } catch (err) {
-            conn.destroy();
-            if (!(err instanceof FramingError)) {
-              if (this.listenerCount('connectionError') > 0) this.emit('connectionError', err as Error, conn);
-              else process.emitWarning(err as Error);
-            }
+            const e = err instanceof Error ? err : new Error(String(err));
+            // Destroying with the error reports it through the 'close' listener above.
+            if (!conn.closed) conn.destroy(e);
+            else if (!(e instanceof FramingError)) this.#report(e, conn);
           }
         })();
         this.#handlers.add(handler);
@@ -130,6 +127,12 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
     }
     // Errors of sockets that fail before a connection object exists (TLS handshakes) are theirs.
     this.server.on('tlsClientError', () => {});
+  }
+
+  /** Hands a connection's failure to 'connectionError' listeners, or warns about handler bugs. */
+  #report(err: Error, conn: FramedConnection): void {
+    if (this.listenerCount('connectionError') > 0) this.emit('connectionError', err, conn);
+    else if (!(err instanceof FramingError)) process.emitWarning(err);
   }
 
   /** Open connections. */

@@ -8,6 +8,7 @@ import {
   createServer,
   DelimitedCodec,
   FixedLengthCodec,
+  FrameTooLargeError,
   type FramedConnection,
   LengthPrefixedCodec,
   TimeoutError,
@@ -55,6 +56,40 @@ describe('connect + createServer', () => {
     const replies = await Promise.all(['a', 'b', 'c'].map((m) => conn.request(m)));
     expect(replies.map(String)).toEqual(['a', 'b', 'c']);
     await conn.close();
+  });
+
+  it('a request whose message cannot be framed rejects without consuming the next reply', async () => {
+    const codec = new LengthPrefixedCodec({ maxLength: 8 });
+    const { port } = await echoServer({ codec });
+    const conn = await client(port, { codec });
+    await expect(conn.request('far too long for eight')).rejects.toBeInstanceOf(FrameTooLargeError);
+    expect(String(await conn.request('short'))).toBe('short');
+  });
+
+  it("a failing handler destroys its connection and is reported as 'connectionError'", async () => {
+    const { server, port } = await startServer({
+      async onConnection(conn) {
+        await conn.receive();
+        throw new TypeError('handler bug');
+      },
+    });
+    const reported: Error[] = [];
+    server.on('connectionError', (err) => reported.push(err));
+    const conn = await client(port);
+    await expect(conn.request('boom')).rejects.toBeInstanceOf(ConnectionClosedError);
+    await until(() => reported.length === 1);
+    expect(reported[0]).toBeInstanceOf(TypeError);
+    expect(reported[0]!.message).toBe('handler bug');
+  });
+
+  it("framing errors and idle timeouts are reported as 'connectionError'", async () => {
+    const { server, port } = await echoServer({ codec: new LengthPrefixedCodec({ maxLength: 4 }) });
+    const reported: Error[] = [];
+    server.on('connectionError', (err) => reported.push(err));
+    const raw = await rawConnect(port);
+    raw.write(Buffer.from([0, 0, 0, 5]));
+    await until(() => reported.length === 1);
+    expect(reported[0]).toBeInstanceOf(FrameTooLargeError);
   });
 
   it('a connection is itself an async iterable of messages', async () => {
