@@ -36,10 +36,6 @@ export interface WriterOptions extends DialectOptions {
 
 const WRITER_KEYS = new Set<string>([...DIALECT_KEYS, 'dialect', 'writeBom', 'bufferSize', 'end']);
 
-function escapeClass(ch: string): string {
-  return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-
 function hasCustomToString(value: object): boolean {
   return (
     typeof (value as { toString?: unknown }).toString === 'function' &&
@@ -53,7 +49,8 @@ function hasCustomToString(value: object): boolean {
  */
 export class Formatter {
   readonly dialect: Dialect;
-  private readonly special: RegExp;
+  /** 1 at the char codes the writer must quote or escape. */
+  private readonly table: Uint8Array;
   private readonly specialSet: Set<string>;
   private readonly q: string;
   private readonly qq: string;
@@ -69,7 +66,9 @@ export class Formatter {
     if (dialect.quotechar !== null) chars.add(dialect.quotechar);
     if (dialect.escapechar !== null) chars.add(dialect.escapechar);
     this.specialSet = chars;
-    this.special = new RegExp(`[${[...chars].map(escapeClass).join('')}]`);
+    const codes = [...chars].map((ch) => ch.charCodeAt(0));
+    this.table = new Uint8Array(Math.max(...codes) + 1);
+    for (const code of codes) this.table[code] = 1;
     this.q = dialect.quotechar ?? '';
     this.qq = this.q + this.q;
     this.d = dialect.delimiter;
@@ -162,8 +161,13 @@ export class Formatter {
       default:
         quoted = false;
     }
-    if (!this.special.test(text)) return quoted ? this.q + text + this.q : text;
-    return this.slowField(text, quoted, index);
+    const table = this.table;
+    const max = table.length - 1;
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c <= max && table[c] === 1) return this.slowField(text, quoted, index);
+    }
+    return quoted ? this.q + text + this.q : text;
   }
 
   private slowField(text: string, quoted: boolean, index: number): string {
@@ -249,7 +253,8 @@ export class CsvWriter {
   private readonly callback: ((chunk: string) => void | Promise<void>) | undefined;
   private readonly ownsStream: boolean;
   private buffer = '';
-  private pending: Promise<void> = Promise.resolve();
+  private inflight: Promise<void> | undefined;
+  private queue: string[] = [];
   private failure: unknown;
   private needDrain = false;
   private closed = false;
@@ -302,13 +307,15 @@ export class CsvWriter {
     return !this.needDrain;
   }
 
-  /** Writes every row of `rows` (all formatted before any is handed on, so a bad row writes none of the batch). */
+  /** Writes every row of `rows`, like `writeRow` for each (a bad row throws; the rows before it are written). */
   writeRows(rows: Iterable<Iterable<CellValue>>): boolean {
     this.check();
-    let text = '';
-    for (const row of rows) text += this.formatter.row(row);
-    this.buffer += text;
-    if (this.buffer.length >= this.settings.bufferSize) this.flush();
+    const f = this.formatter;
+    const size = this.settings.bufferSize;
+    for (const row of rows) {
+      this.buffer += f.row(row);
+      if (this.buffer.length >= size) this.flush();
+    }
     return !this.needDrain;
   }
 
@@ -316,29 +323,58 @@ export class CsvWriter {
     const text = this.buffer;
     if (text === '') return;
     this.buffer = '';
-    if (this.callback) {
-      const cb = this.callback;
-      this.pending = this.pending
-        .then(() => cb(text))
-        .catch((err: unknown) => {
-          this.failure ??= err;
-        });
-    } else if (this.stream) {
-      if (!this.stream.write(text)) this.needDrain = true;
+    if (this.callback) this.deliver(text);
+    else if (this.stream && !this.stream.write(text)) this.needDrain = true;
+  }
+
+  // A callback sink is called at once; while a promise it returned is pending, later text waits in
+  // `queue` and the writer reports backpressure.
+  private deliver(text: string): void {
+    if (this.inflight) {
+      this.queue.push(text);
+      this.needDrain = true;
+      return;
     }
+    let result: void | Promise<void>;
+    try {
+      result = this.callback!(text);
+    } catch (err) {
+      this.failure ??= err;
+      return;
+    }
+    if (result && typeof (result as Promise<void>).then === 'function') {
+      this.needDrain = true;
+      this.inflight = (result as Promise<void>).then(
+        () => {
+          this.inflight = undefined;
+          const next = this.queue.shift();
+          if (next !== undefined) this.deliver(next);
+          else this.needDrain = false;
+        },
+        (err: unknown) => {
+          this.failure ??= err;
+          this.inflight = undefined;
+          this.queue = [];
+        },
+      );
+    }
+  }
+
+  private async settle(): Promise<void> {
+    while (this.inflight) await this.inflight;
   }
 
   /** Hands buffered text to the sink and waits until the sink can take more. */
   async drain(): Promise<void> {
     this.flush();
-    await this.pending;
+    await this.settle();
     const stream = this.stream;
     if (stream && this.needDrain && this.failure === undefined) {
       await Promise.race([once(stream as Writable, 'drain'), once(stream as Writable, 'error')]).catch(
         () => {},
       );
-      this.needDrain = false;
     }
+    this.needDrain = false;
     if (this.failure !== undefined) throw this.failure;
   }
 
@@ -351,7 +387,7 @@ export class CsvWriter {
   private async doClose(): Promise<void> {
     if (this.failure === undefined) this.flush();
     this.closed = true;
-    await this.pending;
+    await this.settle();
     const stream = this.stream as Writable | undefined;
     if (stream && (this.ownsStream || this.settings.end)) {
       if (this.failure === undefined) {
