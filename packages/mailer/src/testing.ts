@@ -487,7 +487,6 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     closeTimeout: 1000,
     ...(options.maxSize !== undefined ? { size: options.maxSize } : {}),
     onConnect(session, callback) {
-      connections++;
       if (!apply('connect', session, callback)) callback();
     },
     onAuth(auth, session, callback) {
@@ -600,6 +599,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
 
   const net = (server as unknown as { server: import('node:net').Server }).server;
   net.on('connection', (socket: Socket) => {
+    connections++;
     const port = socket.remotePort;
     if (port === undefined) return;
     sockets.set(port, socket);

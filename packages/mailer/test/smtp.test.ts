@@ -117,6 +117,21 @@ describe('SMTP against a real server on loopback', () => {
     expect(err).toMatchObject({ code: 'ECONNECTION', systemCode: 'ECONNREFUSED', attempts: 2 });
   });
 
+  it('reports a greeting slower than timeouts.greeting as ETIMEDOUT, after retrying it', async () => {
+    const s = await server({ greetingDelay: 400 });
+    const m = mailer({
+      host: s.host,
+      port: s.port,
+      security: 'none',
+      timeouts: { greeting: 50 },
+      retries: 1,
+      retryDelay: 1,
+    });
+    const err = await m.send(note).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ETIMEDOUT', attempts: 2, transient: true });
+    expect(s.connections).toBe(2);
+  });
+
   it('sends through a pool and drains it on close()', async () => {
     const s = await server({});
     const m = createMailer({ host: s.host, port: s.port, security: 'none', pool: { maxConnections: 3 } });
