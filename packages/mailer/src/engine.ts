@@ -30,6 +30,7 @@ export interface EngineMail {
   references?: string[];
   disableUrlAccess: true;
   signal?: AbortSignal;
+  envelope?: { from: string; to: string[] };
 }
 
 /** @internal What nodemailer reports back for one message. */

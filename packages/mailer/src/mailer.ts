@@ -14,7 +14,7 @@ import {
   makeScrubber,
   toEngineMail,
 } from './engine.js';
-import { MailerError, type RecipientRejection } from './errors.js';
+import { EnvelopeError, MailerError, type RecipientRejection } from './errors.js';
 import { mapError } from './map-error.js';
 import { type Message, type PreparedMessage, prepareMessage } from './message.js';
 import {
@@ -113,6 +113,28 @@ class RateLimiter {
   }
 }
 
+/** Recipients refused with a 4xx reply: worth another try. */
+function deferredOf(result: SendResult): string[] {
+  return result.rejections
+    .filter((r) => r.responseCode !== undefined && r.responseCode >= 400 && r.responseCode < 500)
+    .map((r) => r.address);
+}
+
+/** Folds the outcome of a follow-up attempt (to some recipients only) into the first result. */
+function merge(first: SendResult, next: SendResult): SendResult {
+  const retried = new Set(next.rejections.map((r) => r.address).concat(next.accepted));
+  const rejections = first.rejections.filter((r) => !retried.has(r.address)).concat(next.rejections);
+  const accepted = [...new Set(first.accepted.concat(next.accepted))];
+  return {
+    ...first,
+    accepted,
+    rejected: rejections.map((r) => r.address),
+    rejections,
+    response: next.response,
+    attempts: next.attempts,
+  };
+}
+
 function envelopeOf(info: EngineInfo, fallback: PreparedMessage): { from: string; to: string[] } {
   const from = typeof info.envelope?.from === 'string' ? info.envelope.from : fallback.from.address;
   const to = Array.isArray(info.envelope?.to)
@@ -174,27 +196,64 @@ class MailerImpl implements Mailer {
     const retries = o.transport === 'smtp' && prepared.retryable ? o.retries : 0;
     const security = o.transport === 'smtp' ? o.security : undefined;
     const port = o.transport === 'smtp' ? o.port : undefined;
+    const backoff = (attempt: number): number =>
+      Math.min((o as NormalizedSmtpOptions).retryDelay * 2 ** (attempt - 1), 30_000);
+    // Once the message is out to some recipients, later attempts go only to the ones deferred with a 4xx,
+    // under the same Message-ID, and their outcome is merged into the first result.
+    let delivered: SendResult | undefined;
     let attempts = 0;
     for (;;) {
       attempts++;
+      let wait: number;
       try {
-        if (signal?.aborted)
+        if (signal?.aborted) {
           throw new MailerError('EABORT', 'Sending was aborted', {}, { cause: signal.reason });
+        }
         await this.#limiter?.acquire(signal);
-        const info = await this.#engine.sendMail(toEngineMail(prepared, signal));
-        return await this.#result(info, prepared, attempts);
+        const mail = toEngineMail(prepared, signal);
+        if (delivered) {
+          mail.messageId = delivered.messageId;
+          mail.envelope = { from: prepared.from.address, to: deferredOf(delivered) };
+        }
+        const info = await this.#engine.sendMail(mail);
+        const result = await this.#result(info, prepared, attempts);
+        delivered = delivered ? merge(delivered, result) : result;
+        const deferred = deferredOf(delivered);
+        if (deferred.length === 0 || attempts > retries) return delivered;
+        wait = backoff(attempts);
+        this.#log('warn', `${deferred.length} recipient(s) deferred (4xx); retrying them in ${wait} ms`);
       } catch (raw) {
         const err = mapError(raw, { scrub: this.#scrub, attempts, security, port });
-        if (err.code === 'EABORT' || !err.transient || attempts > retries || signal?.aborted) throw err;
-        const wait = Math.min((o as NormalizedSmtpOptions).retryDelay * 2 ** (attempts - 1), 30_000);
-        o.logger?.({
-          level: 'warn',
-          event: 'retry',
-          message: `Attempt ${attempts} failed (${err.code}${err.responseCode ? ` ${err.responseCode}` : ''}); retrying in ${wait} ms`,
-        });
+        if (delivered) {
+          if (err instanceof EnvelopeError)
+            delivered = merge(delivered, { ...delivered, rejections: [...err.rejected] });
+          delivered.attempts = attempts;
+          if (
+            err.code === 'EABORT' ||
+            !err.transient ||
+            attempts > retries ||
+            deferredOf(delivered).length === 0
+          ) {
+            return delivered;
+          }
+        } else if (err.code === 'EABORT' || !err.transient || attempts > retries || signal?.aborted) {
+          throw err;
+        }
+        wait = backoff(attempts);
+        const reply = err.responseCode ? ` ${err.responseCode}` : '';
+        this.#log('warn', `Attempt ${attempts} failed (${err.code}${reply}); retrying in ${wait} ms`);
+      }
+      try {
         await delay(wait, signal);
+      } catch (err) {
+        if (delivered) return delivered;
+        throw err;
       }
     }
+  }
+
+  #log(level: 'warn' | 'info', message: string): void {
+    this.#options.logger?.({ level, event: 'retry', message });
   }
 
   async #result(info: EngineInfo, prepared: PreparedMessage, attempts: number): Promise<SendResult> {

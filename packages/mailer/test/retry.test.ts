@@ -64,7 +64,7 @@ describe('retries', () => {
   });
 
   it('returns per-recipient results when some recipients are refused', async () => {
-    const { s, m } = await setup();
+    const { s, m } = await setup({ retries: 0 });
     s.reject('rcpt', 550, 'No such user', { recipient: 'ghost@example.com' });
     s.reject('rcpt', 452, 'Mailbox full', { recipient: 'full@example.com' });
     const result = await m.send({
@@ -77,6 +77,32 @@ describe('retries', () => {
     const byAddress = Object.fromEntries(result.rejections.map((r) => [r.address, r.responseCode]));
     expect(byAddress).toEqual({ 'ghost@example.com': 550, 'full@example.com': 452 });
     expect(s.messages[0]?.envelope.to).toEqual(['bob@example.com']);
+  });
+
+  it('retries only the recipients deferred with a 4xx, under the same Message-ID', async () => {
+    const { s, m } = await setup({ retries: 3 });
+    s.reject('rcpt', 450, 'Mailbox busy', { recipient: 'busy@example.com', times: 2 });
+    s.reject('rcpt', 550, 'No such user', { recipient: 'ghost@example.com' });
+    const result = await m.send({ ...note, to: ['bob@example.com', 'busy@example.com', 'ghost@example.com'] });
+    expect(result.attempts).toBe(3);
+    expect(result.accepted.sort()).toEqual(['bob@example.com', 'busy@example.com']);
+    expect(result.rejected).toEqual(['ghost@example.com']);
+    expect(result.rejections).toEqual([
+      expect.objectContaining({ address: 'ghost@example.com', responseCode: 550 }),
+    ]);
+    expect(s.messages.map((msg) => msg.envelope.to)).toEqual([['bob@example.com'], ['busy@example.com']]);
+    expect(s.messages[1]?.messageId).toBe(result.messageId);
+    expect(s.messages[0]?.messageId).toBe(result.messageId);
+  });
+
+  it('reports a recipient still deferred after the last retry in `rejections`', async () => {
+    const { s, m } = await setup({ retries: 1 });
+    s.reject('rcpt', 452, 'Over quota', { recipient: 'full@example.com', times: 5 });
+    const result = await m.send({ ...note, to: ['bob@example.com', 'full@example.com'] });
+    expect(result.attempts).toBe(2);
+    expect(result.accepted).toEqual(['bob@example.com']);
+    expect(result.rejections).toEqual([expect.objectContaining({ address: 'full@example.com', responseCode: 452 })]);
+    expect(s.messages).toHaveLength(1);
   });
 
   it('fails with EENVELOPE listing every refused recipient when none is accepted', async () => {
