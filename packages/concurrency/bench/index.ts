@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runSuite } from '@cb-tools/bench';
 import pLimit from 'p-limit';
@@ -9,7 +10,12 @@ import { Lock, WorkerPool, limit, map } from '../src/index.js';
 import hash from './hash-task.mjs';
 
 const hashTask = fileURLToPath(new URL('./hash-task.mjs', import.meta.url));
-const mapChild = fileURLToPath(new URL('./map-child.ts', import.meta.url));
+const mapChild = fileURLToPath(new URL('./map-child.mjs', import.meta.url));
+// The memory children load the build when there is one (plain node: nothing but the package in
+// memory), else the sources through tsx, whose own memory then shows in both peers' figures.
+const built = new URL('../dist/index.js', import.meta.url);
+const childEntry = existsSync(built) ? built.href : new URL('../src/index.ts', import.meta.url).href;
+const childArgs = existsSync(built) ? [] : ['--import', 'tsx'];
 // The bench runs the pool from src/ (its bootstrap is src/worker.ts), so workers load tsx first.
 const execArgv = ['--import', new URL('../test/fixtures/register-tsx.mjs', import.meta.url).href];
 const identity = (i: number) => i;
@@ -18,8 +24,9 @@ function* range(n: number) {
 }
 
 function child(peer: string, n: number): { seconds: number; maxRssMb: number } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', mapChild, peer, String(n)], {
+  const out = execFileSync(process.execPath, [...childArgs, mapChild, peer, String(n)], {
     encoding: 'utf8',
+    env: { ...process.env, CB_CONCURRENCY_ENTRY: childEntry },
   });
   return JSON.parse(out.trim().split('\n').pop() as string);
 }
@@ -70,7 +77,7 @@ await runSuite({
       name: 'map over trivial tasks, concurrency 10 (same process)',
       unit: 'tasks/s',
       baseline: 'p-limit (queue all)',
-      compare: ['10 workers on an iterator (hand-written)'],
+      compare: ['10 workers on an iterator, results kept (hand-written)'],
       peers: {
         '@cb/concurrency map': async ({ quick }) => {
           const n = quick ? 100_000 : 1_000_000;
@@ -83,11 +90,16 @@ await runSuite({
           await Promise.all(Array.from(range(n), (i) => cap(identity, i)));
           return n;
         },
-        '10 workers on an iterator (hand-written)': async ({ quick }) => {
+        '10 workers on an iterator, results kept (hand-written)': async ({ quick }) => {
           const n = quick ? 100_000 : 1_000_000;
           const it = range(n);
+          const results: number[] = [];
+          let next = 0;
           const worker = async () => {
-            for (let r = it.next(); !r.done; r = it.next()) await identity(r.value);
+            for (let r = it.next(); !r.done; r = it.next()) {
+              const i = next++;
+              results[i] = await identity(r.value);
+            }
           };
           await Promise.all(Array.from({ length: 10 }, worker));
           return n;

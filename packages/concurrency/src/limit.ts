@@ -3,6 +3,14 @@ import pLimit from 'p-limit';
 import { AbortError } from './errors.js';
 import { checkCount, checkKeys, checkSignal } from './options.js';
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
+
 /** A function returned by `limit()`: call it with a function and its arguments. */
 export interface LimitFunction {
   /** Runs `fn(...args)` when a slot is free; resolves or rejects as `fn` does. */
@@ -43,22 +51,46 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     checkKeys(concurrency, LIMIT_KEYS, 'limit');
     n = concurrency.concurrency;
   }
-  const inner = pLimit({ concurrency: checkCount(n, 'limit', 'concurrency', 1, true), rejectOnClear: true });
-  // p-limit rejects every cleared call with one shared error. A call that never started can only
-  // have been rejected by clearQueue(), so each such caller gets its own AbortError instead.
-  let clearReason: unknown;
-  const cleared = (): never => {
-    throw new AbortError('limit: the call was removed from the queue by clearQueue()', {
-      cause: clearReason,
-    });
+  const inner = pLimit(checkCount(n, 'limit', 'concurrency', 1, true));
+  // Each call gets its own promise, settled by `runner` when p-limit runs it. p-limit runs calls
+  // in the order they were queued, so `waiting[head..]` holds the rejecters of calls not run yet,
+  // and the newest `pendingCount` of them are still in p-limit's queue: clearQueue() drops those
+  // and rejects each with its own AbortError (p-limit's rejectOnClear shares one error).
+  let waiting: Array<((error: unknown) => void) | undefined> = [];
+  let head = 0;
+  const runner = (
+    fn: (...args: unknown[]) => unknown,
+    args: unknown[],
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ): unknown => {
+    waiting[head++] = undefined;
+    if (head === waiting.length) {
+      waiting = [];
+      head = 0;
+    } else if (head > 1024 && head * 2 > waiting.length) {
+      waiting = waiting.slice(head);
+      head = 0;
+    }
+    let result: unknown;
+    try {
+      result = fn(...args);
+    } catch (error) {
+      reject(error);
+      return undefined;
+    }
+    // The returned promise never rejects (no unhandled rejection from p-limit's own promise) and
+    // settles when fn's does, so p-limit holds the slot exactly as long as fn runs.
+    if (isThenable(result)) return Promise.resolve(result).then(resolve, reject);
+    resolve(result);
+    return undefined;
   };
   const limited = (<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A) => {
     if (typeof fn !== 'function') return Promise.reject(new TypeError('limit: expected a function to run'));
-    let started = false;
-    return inner(() => {
-      started = true;
-      return fn(...args);
-    }).catch((error: unknown) => (started ? Promise.reject(error) : cleared()));
+    return new Promise<Awaited<R>>((resolve, reject) => {
+      waiting.push(reject);
+      void inner(runner, fn as (...a: unknown[]) => unknown, args, resolve as (v: unknown) => void, reject);
+    });
   }) as LimitFunction;
   Object.defineProperties(limited, {
     activeCount: { get: () => inner.activeCount },
@@ -71,9 +103,15 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     },
     clearQueue: {
       value(reason?: unknown) {
-        if (inner.pendingCount === 0) return;
-        clearReason = reason;
+        // Calls p-limit already dequeued are about to run; only its queued ones are cleared, and
+        // they are the newest `pendingCount` entries.
+        const cleared = waiting.splice(waiting.length - inner.pendingCount);
         inner.clearQueue();
+        for (const reject of cleared) {
+          reject?.(
+            new AbortError('limit: the call was removed from the queue by clearQueue()', { cause: reason }),
+          );
+        }
       },
     },
   });
@@ -155,10 +193,19 @@ async function drive<T, R>(
   const onOuterAbort = () => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   const asyncIt = (input as AsyncIterable<T>)[Symbol.asyncIterator];
-  const iterator: Iterator<T> | AsyncIterator<T> =
-    typeof asyncIt === 'function' ? asyncIt.call(input) : (input as Iterable<T>)[Symbol.iterator]();
+  const isAsync = typeof asyncIt === 'function';
+  const iterator: Iterator<T> | AsyncIterator<T> = isAsync
+    ? asyncIt.call(input)
+    : (input as Iterable<T>)[Symbol.iterator]();
   const context: MapContext = { signal: controller.signal };
+  // A plain flag: reading `signal.aborted` twice per item costs more than the item itself.
+  let stopped = controller.signal.aborted;
+  const onStop = () => {
+    stopped = true;
+  };
+  controller.signal.addEventListener('abort', onStop, { once: true });
   let index = 0;
+  let syncRun = 0;
   let exhausted = false;
   let first: { error: unknown } | undefined;
   const errors: unknown[] = [];
@@ -169,10 +216,11 @@ async function drive<T, R>(
     }
   };
   const worker = async (): Promise<void> => {
-    while (!exhausted && !controller.signal.aborted) {
+    while (!exhausted && !stopped) {
       let step: IteratorResult<T>;
       try {
-        step = await iterator.next();
+        // A sync iterator is not awaited: one await per item (on fn) is the only yield point.
+        step = isAsync ? await (iterator as AsyncIterator<T>).next() : (iterator as Iterator<T>).next();
       } catch (error) {
         exhausted = true;
         fail(error);
@@ -182,11 +230,16 @@ async function drive<T, R>(
         exhausted = true;
         return;
       }
-      if (controller.signal.aborted) return;
+      if (stopped) return;
       const i = index++;
       try {
-        const value = await fn(step.value, i, context);
-        await emit(value, i);
+        let value = fn(step.value, i, context);
+        if (isThenable(value)) value = await value;
+        // A synchronous fn needs no microtask per item; yielding every 64 items is enough to let
+        // the other workers and abort listeners run, and it keeps garbage (and RSS) low.
+        else if ((++syncRun & 63) === 0) await undefined;
+        const emitted = emit(value as R, i);
+        if (emitted !== undefined) await emitted;
       } catch (error) {
         if (o.stopOnError) fail(error);
         else errors.push(error);
@@ -199,6 +252,7 @@ async function drive<T, R>(
     await Promise.all(workers);
   } finally {
     outer?.removeEventListener('abort', onOuterAbort);
+    controller.signal.removeEventListener('abort', onStop);
     if (!exhausted) {
       try {
         await iterator.return?.();

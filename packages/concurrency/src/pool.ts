@@ -318,7 +318,9 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
   }
 
   #batchSize(): number {
-    const share = Math.ceil(this.#queued / this.size);
+    // Spread the queue over every thread and pipeline slot, so a few long tasks are not packed
+    // onto one thread while another idles; the measured task time caps batches of short tasks.
+    const share = Math.ceil(this.#queued / (this.size * PIPELINE));
     const byTime = this.#avgTaskMs < 0 ? 16 : Math.floor(TARGET_BATCH_MS / Math.max(this.#avgTaskMs, 1e-4));
     return Math.max(1, Math.min(this.#maxBatch, share, byTime));
   }

@@ -1,6 +1,20 @@
 import { ConcurrencyError } from './errors.js';
+import type { Releaser } from './lock.js';
 import { type WaitOptions, abortErrorFor, checkCount, normalizeWait, timeoutErrorFor } from './options.js';
 import { WaitQueue } from './wait-queue.js';
+
+class Permit implements Releaser {
+  #done = false;
+  constructor(private readonly semaphore: Semaphore) {}
+  release(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.semaphore.release();
+  }
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
 
 /**
  * A counter of permits for async code (Python's `threading.Semaphore`): `acquire()` takes one,
@@ -31,18 +45,19 @@ export class Semaphore {
   }
 
   /**
-   * Takes one permit, waiting while none is free. Rejects with `TimeoutError` / `AbortError`;
-   * a caller that gave up never takes a permit later.
+   * Takes one permit, waiting while none is free. Resolves to a `Releaser` that gives the permit
+   * back once (also via `using`); calling `release()` on the semaphore works too, as in Python.
+   * Rejects with `TimeoutError` / `AbortError`; a caller that gave up never takes a permit later.
    */
-  acquire(options?: WaitOptions): Promise<void> {
+  acquire(options?: WaitOptions): Promise<Releaser> {
     const o = normalizeWait(options, `${this.constructor.name}.acquire`);
     if (o.signal?.aborted) return Promise.reject(abortErrorFor(o.signal, 'Semaphore.acquire'));
     if (this.#value > 0 && this.#waiters.size === 0) {
       this.#value--;
-      return Promise.resolve();
+      return Promise.resolve(new Permit(this));
     }
     if (o.timeout === 0) return Promise.reject(timeoutErrorFor(0, 'Semaphore.acquire'));
-    return this.#waiters.park(o, 'Semaphore.acquire');
+    return this.#waiters.park(o, 'Semaphore.acquire').then(() => new Permit(this));
   }
 
   /** Takes a permit if one is free right now (Python's `acquire(blocking=False)`). */

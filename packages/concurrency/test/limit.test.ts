@@ -256,3 +256,58 @@ describe('mapUnordered()', () => {
     expect(() => mapUnordered([1], (x) => x, { concurrency: -1 })).toThrow(ConcurrencyError);
   });
 });
+
+describe('map() with a synchronous fn', () => {
+  it('keeps input order and stops at a synchronous throw', async () => {
+    const out = await map(
+      Array.from({ length: 1000 }, (_, i) => i),
+      (i) => i * 3,
+      { concurrency: 7 },
+    );
+    expect(out).toEqual(Array.from({ length: 1000 }, (_, i) => i * 3));
+    let calls = 0;
+    const err = await map(
+      Array.from({ length: 10_000 }, (_, i) => i),
+      (i) => {
+        calls++;
+        if (i === 500) throw new RangeError('500');
+        return i;
+      },
+      { concurrency: 4 },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect(calls).toBeLessThan(10_000);
+  });
+
+  it('an abort from another task stops a synchronous run', async () => {
+    const ac = new AbortController();
+    setImmediate(() => ac.abort('stop'));
+    let calls = 0;
+    const run = map(
+      (function* () {
+        for (;;) yield 1;
+      })(),
+      () => {
+        calls++;
+        return calls % 1000 === 0 ? new Promise((r) => setImmediate(r)) : 1;
+      },
+      { concurrency: 2, signal: ac.signal },
+    );
+    await expect(run).rejects.toBeInstanceOf(AbortError);
+    expect(calls).toBeGreaterThan(0);
+  });
+});
+
+describe('limit() clearQueue timing', () => {
+  it('does not reject a call p-limit already dequeued, even if it has not run yet', async () => {
+    const cap = limit(2);
+    const a = cap(async () => 'a');
+    const b = cap(async () => 'b');
+    const c = cap(async () => 'c');
+    cap.clearQueue();
+    expect(await a).toBe('a');
+    expect(await b).toBe('b');
+    await expect(c).rejects.toBeInstanceOf(AbortError);
+    expect(await cap(async () => 'after')).toBe('after');
+  });
+});

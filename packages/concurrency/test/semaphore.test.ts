@@ -90,3 +90,18 @@ describe('BoundedSemaphore', () => {
     expect(sem.value).toBe(1);
   });
 });
+
+describe('Semaphore releasers', () => {
+  it('acquire() resolves to a Releaser that gives the permit back once, also via using', async () => {
+    const sem = new Semaphore(2);
+    {
+      using _permit = await sem.acquire();
+      expect(sem.value).toBe(1);
+    }
+    expect(sem.value).toBe(2);
+    const permit = await sem.acquire();
+    permit.release();
+    permit.release();
+    expect(sem.value).toBe(2);
+  });
+});

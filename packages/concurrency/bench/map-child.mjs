@@ -1,11 +1,12 @@
 // One peer of the "1M tasks at concurrency 10" memory scenario, alone in a fresh process so its
-// peak RSS is its own. Prints {"seconds": s, "maxRssMb": mb}.
+// peak RSS is its own. Plain JS so that, with a build present, no TypeScript loader inflates RSS.
+// Prints {"seconds": s, "maxRssMb": mb}.
 import pLimit from 'p-limit';
-import { map } from '../src/index.js';
 
+const { map } = await import(process.env.CB_CONCURRENCY_ENTRY);
 const [peer, nText] = process.argv.slice(2);
 const n = Number(nText);
-const task = (i: number) => i;
+const task = (i) => i;
 function* items() {
   for (let i = 0; i < n; i++) yield i;
 }
