@@ -173,6 +173,61 @@ describe('header injection', () => {
     );
   });
 
+  it('quotes any display name so that it parses back to the same name and address (property, mailparser)', async () => {
+    const printable = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 30,
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(printable, { minLength: 1, maxLength: 3 }), async (names) => {
+        const to = names.map((name, i) => ({ name, address: `r${i}@example.com` }));
+        const parsed = await simpleParser(await compose({ ...base, to }));
+        const value = Array.isArray(parsed.to) ? parsed.to.flatMap((t) => t.value) : (parsed.to?.value ?? []);
+        expect(value.map((v) => v.address)).toEqual(to.map((t) => t.address));
+        expect(value.map((v) => v.name.replace(/\s+/g, ' ').trim())).toEqual(
+          names.map((n) => n.replace(/\s+/g, ' ').trim()),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('quotes any printable ASCII display name so that python3 parses it back (property)', async () => {
+    const names = fc.sample(
+      fc.string({
+        unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        minLength: 1,
+        maxLength: 30,
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+    const raws = await Promise.all(
+      names.map(async (name) =>
+        (await compose({ ...base, to: { name, address: 'r@example.com' } })).toString('base64'),
+      ),
+    );
+    const out = await python(
+      `
+import sys, json, base64, email
+from email import policy
+res = []
+for b in json.load(sys.stdin):
+    m = email.message_from_bytes(base64.b64decode(b), policy=policy.default)
+    a = m["to"].addresses[0]
+    res.append([a.display_name, a.addr_spec])
+print(json.dumps(res))
+`,
+      JSON.stringify(raws),
+    );
+    const decoded = JSON.parse(out) as [string, string][];
+    decoded.forEach(([name, address], i) => {
+      expect(address).toBe('r@example.com');
+      expect(name.replace(/\s+/g, ' ').trim(), JSON.stringify(names[i])).toBe(
+        names[i]!.replace(/\s+/g, ' ').trim(),
+      );
+    });
+  });
+
   it('encodes any non-ASCII subject and name so that python3 decodes them back (property)', async () => {
     const samples = fc.sample(
       fc.record({

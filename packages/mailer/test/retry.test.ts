@@ -83,7 +83,10 @@ describe('retries', () => {
     const { s, m } = await setup({ retries: 3 });
     s.reject('rcpt', 450, 'Mailbox busy', { recipient: 'busy@example.com', times: 2 });
     s.reject('rcpt', 550, 'No such user', { recipient: 'ghost@example.com' });
-    const result = await m.send({ ...note, to: ['bob@example.com', 'busy@example.com', 'ghost@example.com'] });
+    const result = await m.send({
+      ...note,
+      to: ['bob@example.com', 'busy@example.com', 'ghost@example.com'],
+    });
     expect(result.attempts).toBe(3);
     expect(result.accepted.sort()).toEqual(['bob@example.com', 'busy@example.com']);
     expect(result.rejected).toEqual(['ghost@example.com']);
@@ -101,7 +104,9 @@ describe('retries', () => {
     const result = await m.send({ ...note, to: ['bob@example.com', 'full@example.com'] });
     expect(result.attempts).toBe(2);
     expect(result.accepted).toEqual(['bob@example.com']);
-    expect(result.rejections).toEqual([expect.objectContaining({ address: 'full@example.com', responseCode: 452 })]);
+    expect(result.rejections).toEqual([
+      expect.objectContaining({ address: 'full@example.com', responseCode: 452 }),
+    ]);
     expect(s.messages).toHaveLength(1);
   });
 
