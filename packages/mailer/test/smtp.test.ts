@@ -108,6 +108,14 @@ describe('SMTP against a real server on loopback', () => {
     expect(s.messages).toHaveLength(0);
   });
 
+  it('delivers to internationalized addresses (SMTPUTF8 local part, IDN domain)', async () => {
+    const s = await server({});
+    const m = mailer({ host: s.host, port: s.port, security: 'none' });
+    const result = await m.send({ ...note, to: ['josé@exämple.com', 'bob@bücher.de'] });
+    expect(result.accepted).toEqual(['josé@exämple.com', 'bob@xn--bcher-kva.de']);
+    expect(s.messages[0]?.envelope.to).toEqual(['josé@exämple.com', 'bob@bücher.de']);
+  });
+
   it('reports a refused connection as ECONNECTION after the retries', async () => {
     const s = await createTestServer({});
     const port = s.port;
