@@ -38,6 +38,14 @@ async function cbReader(kind: Kind): Promise<number> {
   return bytes / 1e6;
 }
 
+async function cbBatches(kind: Kind): Promise<number> {
+  const { path, bytes } = file(kind);
+  let n = 0;
+  for await (const rows of reader(createReadStream(path)).batches()) n += rows.length;
+  if (n < 2) throw new Error('no rows');
+  return bytes / 1e6;
+}
+
 function udsvStream(kind: Kind): Promise<number> {
   const { path, bytes } = file(kind);
   return new Promise((resolve, reject) => {
@@ -100,12 +108,13 @@ function readScenario(kind: Kind, title: string) {
     unit: 'MB/s',
     baseline: 'udsv stream',
     compare: ['python csv.reader', 'fast-csv parse'],
-    rounds: 3,
+    rounds: 5,
     setup: async ({ quick }: { quick: boolean }) => {
       files[kind] = await ensureFile(kind, sizes(quick)[kind]);
     },
     peers: {
-      '@cb/csv reader (stream)': () => cbReader(kind),
+      '@cb/csv reader (stream, for await per row)': () => cbReader(kind),
+      '@cb/csv reader.batches() (stream)': () => cbBatches(kind),
       'udsv stream': () => udsvStream(kind),
       'papaparse stream': () => papaStream(kind),
       'fast-csv parse': () => fastCsv(kind),
@@ -126,7 +135,7 @@ await runSuite({
       name: 'DictReader on the header/records file (typical file, first row is the header)',
       unit: 'MB/s',
       baseline: 'python csv.DictReader',
-      rounds: 3,
+      rounds: 5,
       setup: async ({ quick }) => {
         files.typical = await ensureFile('typical', sizes(quick).typical);
       },
@@ -145,7 +154,7 @@ await runSuite({
       unit: 'MB/s',
       baseline: 'fast-csv format',
       compare: ['python csv.writer'],
-      rounds: 3,
+      rounds: 5,
       setup: async ({ quick }) => {
         files.typical = await ensureFile('typical', sizes(quick).typical);
         const all = parse(readFileSync(files.typical.path));

@@ -363,6 +363,30 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
     return it;
   }
 
+  /**
+   * Iterates rows in batches (every row parsed from one chunk of the source), for consumers that want
+   * to skip the per-row cost of `for await`. `lineNum` is the line of the batch's last row.
+   *
+   * @example
+   * for await (const rows of reader(stream).batches()) total += rows.length;
+   */
+  async *batches(): AsyncIterableIterator<F[][]> {
+    const rows = this[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const first = await rows.next();
+        if (first.done) return;
+        // The first row starts a batch; the rest of the parsed rows join it without another await.
+        const out = [first.value];
+        while (this.pos < this.batch.length) out.push(this.batch[this.pos++]!);
+        this.lineNum = this.batchLines[this.pos - 1] ?? this.lineNum;
+        yield out;
+      }
+    } finally {
+      await rows.return?.();
+    }
+  }
+
   /** Reads every remaining row into an array (async; works for every source). */
   async toArray(): Promise<F[][]> {
     const rows: F[][] = [];

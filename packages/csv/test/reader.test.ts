@@ -125,6 +125,21 @@ describe('reader: sources', () => {
     ]);
   });
 
+  it('hands out rows in batches with the same rows and the line of the last one', async () => {
+    const text = 'a\n"b\nc"\nd\n'.repeat(1000);
+    const chunks = Array.from({ length: 20 }, (_, k) => text.slice(k * 500, (k + 1) * 500));
+    const r = reader(chunks);
+    const all: string[][] = [];
+    let batches = 0;
+    for await (const batch of r.batches()) {
+      batches++;
+      all.push(...batch);
+      expect(r.lineNum).toBe(4 * Math.floor(all.length / 3) + [0, 1, 3][all.length % 3]!);
+    }
+    expect(batches).toBeGreaterThan(1);
+    expect(all).toEqual(parse(text));
+  });
+
   it('reads an async generator of strings', async () => {
     async function* gen() {
       yield 'x,';
