@@ -5,7 +5,7 @@ import fastifySession from '@fastify/session';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
-import type { AuditLog } from './audit.js';
+import { type AuditLog, logServerError } from './audit.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
 import { STATIC_DIR, TEMPLATES_DIR } from './config.js';
 import type { Database } from './db/client.js';
@@ -176,7 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (status >= 400 && status < 500) {
       return reply.render('errors/400.njk', { reason: error.message }, status);
     }
-    request.log.error(error);
+    logServerError(error, request);
     return reply.render('errors/500.njk', {}, 500);
   });
 

@@ -18,6 +18,16 @@ import {
   WARNING,
 } from '@cb/log';
 
+/** Logger of unexpected server errors (500s); without a handler, @cb/log's last resort prints them on stderr. */
+export const SERVER_LOGGER = 'riddles.server';
+
+/** Logs an unexpected error of a request with its stack, so no 500 goes unrecorded. */
+export function logServerError(error: unknown, request: { method: string; url: string }): void {
+  getLogger(SERVER_LOGGER).error('%s %s failed', request.method, request.url, {
+    excInfo: error instanceof Error ? error : new Error(String(error)),
+  });
+}
+
 /** What an admin did; one value per admin action the app performs. */
 export type AuditAction =
   | 'login'

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../src/app.js';
+import { createSuperuser } from '../src/auth/users.js';
 import { LOGIN_ERROR } from '../src/routes/admin.js';
 import { ADMIN, addAdmin, Client, escapeHtml, openTestSite, type TestSite } from './helpers.js';
 
@@ -187,6 +188,48 @@ describe('login', () => {
       "select count(*)::int as n from sessions where data ? 'userId'",
     );
     expect(rows[0]!.n).toBe(0);
+  });
+});
+
+describe('createsuperuser', () => {
+  it('refuses a name that exists in another case, and weak passwords', async () => {
+    await expect(createSuperuser(site.repo, { ...ADMIN, username: 'ADMIN' })).rejects.toMatchObject({
+      code: 'RIDDLES_USER_EXISTS',
+    });
+    await expect(createSuperuser(site.repo, { ...ADMIN, username: 'x y' })).rejects.toMatchObject({
+      code: 'RIDDLES_INVALID_SUPERUSER',
+      context: { field: 'username' },
+    });
+    await expect(
+      createSuperuser(site.repo, { username: 'newbie123', email: '', password: 'NEWBIE123' }),
+    ).rejects.toMatchObject({
+      code: 'RIDDLES_INVALID_SUPERUSER',
+      context: { field: 'password' },
+    });
+    await expect(
+      createSuperuser(site.repo, { username: 'newbie', email: '', password: 'newbie12' }),
+    ).resolves.toBeGreaterThan(0);
+  });
+});
+
+describe('sessions', () => {
+  it('stores sessions in the database and stops honouring them once expired', async () => {
+    const client = await loggedIn();
+    expect((await client.get('/admin/')).status).toBe(200);
+    const rows = await site.database.query<{ n: number }>(
+      "select count(*)::int as n from sessions where data ? 'userId'",
+    );
+    expect(rows[0]!.n).toBe(1);
+    await site.database.query("update sessions set expires_at = now() - interval '1 second'");
+    expect((await client.get('/admin/')).status).toBe(302);
+  });
+
+  it('purges expired sessions when someone logs in', async () => {
+    await site.repo.sessionSet('stale', { cookie: {} }, new Date(Date.now() - 60_000));
+    await loggedIn();
+    const rows = await site.database.query<{ sid: string }>('select sid from sessions');
+    expect(rows.map((r) => r.sid)).not.toContain('stale');
+    expect(rows).toHaveLength(1);
   });
 });
 

@@ -92,7 +92,8 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
       await request.session.regenerate();
       request.session.userId = user.id;
       await ctx.repo.touchLogin(user.id, now);
-      await ctx.repo.sessionPurge(now);
+      // Session expiry follows the real clock, like the session cookie itself.
+      await ctx.repo.sessionPurge(new Date());
       log(request, 'login', `user ${user.username}`, user.username);
       return reply.redirect(next, 303);
     });
