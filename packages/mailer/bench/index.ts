@@ -36,7 +36,7 @@ await runSuite({
       unit: 'msgs/s',
       baseline: 'nodemailer pool 5',
       compare: ['python smtplib 1 conn'],
-      rounds: 7,
+      rounds: 9,
       setup: async () => {
         await startServer();
       },
