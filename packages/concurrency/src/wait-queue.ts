@@ -1,10 +1,11 @@
 import { type NormalizedWait, abortErrorFor, timeoutErrorFor } from './options.js';
 
-/** One parked caller. Cancelled nodes stay in the list and are skipped (O(1) removal). */
+/** One parked caller, in a doubly linked list so a caller that gives up is unlinked in O(1). */
 interface Node<T> {
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
   live: boolean;
+  prev: Node<T> | undefined;
   next: Node<T> | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   signal: AbortSignal | undefined;
@@ -35,6 +36,7 @@ export class WaitQueue<T> {
         resolve,
         reject,
         live: true,
+        prev: this.#tail,
         next: undefined,
         timer: undefined,
         signal: undefined,
@@ -64,18 +66,11 @@ export class WaitQueue<T> {
 
   /** Wakes the oldest live waiter with `value`. Returns false when nobody was waiting. */
   wakeOne(value: T): boolean {
-    let node = this.#head;
-    while (node) {
-      this.#head = node.next;
-      if (this.#head === undefined) this.#tail = undefined;
-      if (node.live) {
-        this.#kill(node);
-        node.resolve(value);
-        return true;
-      }
-      node = this.#head;
-    }
-    return false;
+    const node = this.#head;
+    if (!node) return false;
+    this.#kill(node);
+    node.resolve(value);
+    return true;
   }
 
   /** Wakes every live waiter with `value`; returns how many were woken. */
@@ -88,24 +83,25 @@ export class WaitQueue<T> {
   /** Rejects every live waiter with a fresh error from `makeError`. */
   rejectAll(makeError: () => unknown): number {
     let n = 0;
-    let node = this.#head;
-    this.#head = undefined;
-    this.#tail = undefined;
-    while (node) {
-      if (this.#kill(node)) {
-        node.reject(makeError());
-        n++;
-      }
-      node = node.next;
+    for (let node = this.#head; node; node = this.#head) {
+      this.#kill(node);
+      node.reject(makeError());
+      n++;
     }
     return n;
   }
 
-  /** Marks a node dead and releases its timer and abort listener. False if it was already dead. */
+  /** Unlinks a node and releases its timer and abort listener. False if it was already dead. */
   #kill(node: Node<T>): boolean {
     if (!node.live) return false;
     node.live = false;
     this.#size--;
+    if (node.prev) node.prev.next = node.next;
+    else this.#head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else this.#tail = node.prev;
+    node.prev = undefined;
+    node.next = undefined;
     if (node.timer !== undefined) clearTimeout(node.timer);
     if (node.onAbort) node.signal?.removeEventListener('abort', node.onAbort);
     node.timer = undefined;

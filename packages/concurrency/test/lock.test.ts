@@ -175,3 +175,38 @@ describe('RLock', () => {
     expect(rlock.locked).toBe(false);
   });
 });
+
+describe('waiter queue (model-based)', () => {
+  it('grants a semaphore in arrival order to exactly the waiters that did not give up', async () => {
+    const { Semaphore } = await import('../src/index.js');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ abort: fc.boolean(), abortBeforeRelease: fc.boolean() }), { maxLength: 25 }),
+        async (plan) => {
+          const sem = new Semaphore(0);
+          const granted: number[] = [];
+          const controllers = plan.map(() => new AbortController());
+          const waits = plan.map((_, i) =>
+            sem.acquire({ signal: controllers[i]?.signal }).then(
+              () => granted.push(i),
+              () => undefined,
+            ),
+          );
+          plan.forEach((p, i) => {
+            if (p.abort && p.abortBeforeRelease) controllers[i]?.abort();
+          });
+          const live = plan.flatMap((p, i) => (p.abort && p.abortBeforeRelease ? [] : [i]));
+          if (plan.length > 0) sem.release(plan.length);
+          plan.forEach((p, i) => {
+            if (p.abort && !p.abortBeforeRelease) controllers[i]?.abort();
+          });
+          await Promise.all(waits);
+          expect(granted).toEqual(live);
+          expect(sem.waiting).toBe(0);
+          expect(sem.value).toBe(plan.length - live.length);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
