@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoize } from '../src/index.js';
+import { createCache } from '../src/lru.js';
 
 type Arg = number | string;
 interface Case {
@@ -33,10 +34,22 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   calls: fc.array(fc.array(argArb, { minLength: 0, maxLength: 3 }), { maxLength: 120 }),
 });
 
-function replay(c: Case): { hits: boolean[]; info: number[] } {
-  const m = memoize((...args: Arg[]) => args.length, {
-    maxSize: c.maxSize === null ? Number.POSITIVE_INFINITY : c.maxSize,
-  });
+function replay(c: Case, packLimit?: number): { hits: boolean[]; info: number[] } {
+  const maxSize = c.maxSize === null ? Number.POSITIVE_INFINITY : c.maxSize;
+  const m =
+    packLimit === undefined
+      ? memoize((...args: Arg[]) => args.length, { maxSize })
+      : (() => {
+          // The engine itself, with stamps renumbered every few dozen calls.
+          const cache = createCache((...args: never[]) => args.length, {
+            maxSize,
+            ttl: Number.POSITIVE_INFINITY,
+            key: undefined,
+            typed: false,
+            packLimit,
+          });
+          return Object.assign((...args: Arg[]) => cache.invoke(undefined, args), { cacheInfo: cache.info });
+        })();
   const hits: boolean[] = [];
   for (const args of c.calls) {
     const before = m.cacheInfo().hits;
@@ -50,14 +63,22 @@ function replay(c: Case): { hits: boolean[]; info: number[] } {
 describe('LRU against python3 functools.lru_cache', () => {
   it('has the same hit/miss sequence and final cache_info for random call sequences', () => {
     const cases = fc.sample(caseArb, { numRuns: 300, seed: Date.now() % 100_000 });
-    // Small key domains guarantee repeats and evictions; one long sequence stresses the list.
+    // Small key domains guarantee repeats and evictions. Longer sequences over more keys run the
+    // eviction queue dry many times, with entries used while queued.
     cases.push({ maxSize: 16, calls: Array.from({ length: 5000 }, (_, i) => [(i * 7919) % 23, i % 3]) });
+    const big = fc.record({
+      maxSize: fc.integer({ min: 10, max: 60 }),
+      calls: fc.array(fc.tuple(fc.integer({ min: 0, max: 90 })), { minLength: 500, maxLength: 3000 }),
+    });
+    cases.push(...fc.sample(big, { numRuns: 20, seed: (Date.now() >> 7) % 100_000 }));
     const expected = JSON.parse(
       execFileSync('python3', ['-c', ORACLE], { input: JSON.stringify(cases), encoding: 'utf8' }),
     ) as { hits: boolean[]; info: number[] }[];
     expect(expected.length).toBe(cases.length);
     cases.forEach((c, i) => {
       expect(replay(c), `case ${i}: ${JSON.stringify(c).slice(0, 300)}`).toEqual(expected[i]);
+      // Same answers when recency stamps outgrow their packing and get renumbered.
+      if (c.calls.length > 200) expect(replay(c, 37), `case ${i} renumbered`).toEqual(expected[i]);
     });
   });
 });
