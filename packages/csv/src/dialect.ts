@@ -245,7 +245,11 @@ let fieldLimit = 131072;
 export function fieldSizeLimit(newLimit?: number): number {
   const old = fieldLimit;
   if (newLimit !== undefined) {
-    if (typeof newLimit !== 'number' || !Number.isInteger(newLimit) || newLimit < 0) {
+    if (
+      typeof newLimit !== 'number' ||
+      !(Number.isInteger(newLimit) || newLimit === Number.POSITIVE_INFINITY) ||
+      newLimit < 0
+    ) {
       throw invalid(`field size limit must be a non-negative integer, got ${String(newLimit)}`, newLimit);
     }
     fieldLimit = newLimit;

@@ -96,14 +96,19 @@ export function readSettings(options: ReaderOptions = {}, extraKeys: readonly st
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new CsvError('CSV_INVALID_OPTION', '`signal` must be an AbortSignal', { value: signal });
   }
-  return Object.freeze({
+  const settings: ReadSettings = Object.freeze({
     dialect,
     fieldSizeLimit: resolvedLimit,
     keepBom: keepBom ?? false,
     encoding: enc,
     signal,
   });
+  SETTINGS.add(settings);
+  return settings;
 }
+
+// Settings made by readSettings (a caller's own frozen options object is never taken for one).
+const SETTINGS = new WeakSet<object>();
 
 const SLICE = 1 << 20;
 
@@ -396,9 +401,7 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
 }
 
 function isSettings(value: ReaderOptions | ReadSettings): value is ReadSettings {
-  return (
-    Object.isFrozen(value) && 'dialect' in value && typeof value.dialect === 'object' && 'encoding' in value
-  );
+  return SETTINGS.has(value);
 }
 
 /**

@@ -259,6 +259,9 @@ export class CsvWriter {
   private needDrain = false;
   private closed = false;
   private closing: Promise<void> | undefined;
+  private readonly onError = (err: unknown): void => {
+    this.failure ??= err;
+  };
 
   /** Prefer {@link writer}; this constructor takes the same arguments. */
   constructor(sink: WriterSink, options: WriterOptions = {}) {
@@ -278,9 +281,7 @@ export class CsvWriter {
     } else {
       throw new TypeError('writer sink must be a Writable, a file path or a callback');
     }
-    this.stream?.on('error', (err: unknown) => {
-      this.failure ??= err;
-    });
+    this.stream?.on('error', this.onError);
     if (this.settings.writeBom) this.buffer = '\ufeff';
   }
 
@@ -401,6 +402,7 @@ export class CsvWriter {
         await once(stream, 'close');
       }
     }
+    stream?.removeListener('error', this.onError);
     if (this.failure !== undefined) throw this.failure;
   }
 }
