@@ -68,7 +68,9 @@ async function pinoAsync(): Promise<void> {
 const peers: Record<string, () => Promise<void>> = { cb, winston: win, pino: pinoAsync };
 const run = peers[peer];
 if (!run) throw new Error(`unknown peer ${peer}`);
+const baseMB = process.resourceUsage().maxRSS / 1024;
 const t0 = process.hrtime.bigint();
 await run();
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-process.stdout.write(`${JSON.stringify({ seconds, rssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+const rssMB = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ seconds, rssMB, growthMB: rssMB - baseMB })}\n`);

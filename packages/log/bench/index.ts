@@ -21,12 +21,17 @@ function nodePeer(peer: string, scenario: string) {
       encoding: 'utf8',
     });
     if (res.status !== 0) throw new Error(`${peer} failed: ${res.stderr}`);
-    const { seconds, rssMB } = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as {
+    const { seconds, rssMB, growthMB } = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as {
       seconds: number;
       rssMB: number;
+      growthMB: number;
     };
     rmSync(file, { force: true });
-    return { work: lines, seconds, metrics: { 'peak RSS MB': Math.round(rssMB) } };
+    return {
+      work: lines,
+      seconds,
+      metrics: { 'peak RSS MB': Math.round(rssMB), 'RSS growth MB': Math.round(growthMB) },
+    };
   };
 }
 
@@ -37,11 +42,13 @@ h = logging.FileHandler(file, mode='w')
 fmt = '%(asctime)s - [%(levelname)s] %(filename)s:%(lineno)d %(message)s' if caller else '%(asctime)s - [%(levelname)s] %(message)s'
 h.setFormatter(logging.Formatter(fmt))
 log = logging.getLogger('bench'); log.setLevel(logging.INFO); log.propagate = False; log.addHandler(h)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t0 = time.perf_counter()
 for i in range(lines):
     log.info('request %d served in %d ms', i, 12)
 logging.shutdown()
-print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(time.perf_counter() - t0, peak, peak - base)
 `;
 
 function pythonPeer(scenario: string) {
@@ -50,9 +57,13 @@ function pythonPeer(scenario: string) {
     const file = join(dir, `python-${scenario}.log`);
     const res = spawnSync('python3', ['-c', PY, String(lines), file, scenario], { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`python3 failed: ${res.stderr}`);
-    const [seconds, rss] = res.stdout.trim().split(/\s+/).map(Number) as [number, number];
+    const [seconds, rss, growth] = res.stdout.trim().split(/\s+/).map(Number) as [number, number, number];
     rmSync(file, { force: true });
-    return { work: lines, seconds, metrics: { 'peak RSS MB': Math.round(rss) } };
+    return {
+      work: lines,
+      seconds,
+      metrics: { 'peak RSS MB': Math.round(rss), 'RSS growth MB': Math.round(growth) },
+    };
   };
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, LogError } from './errors.js';
+import { LogError } from './errors.js';
 import { FileHandler, type FileMode } from './file-handlers.js';
 import { checkKeys, Formatter, type FormatStyle } from './formatter.js';
 import { type Handler, StreamHandler } from './handler.js';
@@ -152,5 +152,4 @@ export async function resetForTests(): Promise<void> {
   m.root.level = 30;
   m.disableLevel = 0;
   m.refreshAll();
-  if (!(m.root instanceof Object)) throw new ConfigError('LOG_CONFIG', 'unreachable');
 }

@@ -4,7 +4,7 @@ import { RECORD_ATTRIBUTES } from './formatter.js';
 import { type Handler, StreamHandler } from './handler.js';
 import { CRITICAL, checkLevel, DEBUG, ERROR, INFO, type LevelLike, NOTSET, WARNING } from './levels.js';
 import { countPlaceholders } from './pyformat.js';
-import { captureCaller, type ExcInfo, LogRecord } from './record.js';
+import { captureCaller, captureStack, type ExcInfo, LogRecord } from './record.js';
 import { shared } from './state.js';
 
 /** Options a logging call may end with (Python's keyword arguments). */
@@ -251,8 +251,9 @@ export class Logger extends Filterer {
     const frame = shared().needCaller ? captureCaller(this._log, stacklevel + 1) : null;
     let stackInfo: string | null = null;
     if (opts?.stackInfo) {
-      const holder = captureCaller(this._log, 50 + stacklevel);
-      const lines = (holder.stack ?? '').split('\n').slice(1 + stacklevel);
+      const lines = captureStack(this._log, 50 + stacklevel)
+        .split('\n')
+        .slice(1 + stacklevel);
       stackInfo = `Stack (most recent call first):\n${lines.join('\n')}`;
     }
     const record = new LogRecord(this.name, level, msg, args, exc, frame, stackInfo, Date.now());

@@ -1,4 +1,5 @@
 import { basename, extname } from 'node:path';
+import { findSourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { LogError } from './errors.js';
@@ -40,37 +41,105 @@ const UNKNOWN_CALLER: CallerInfo = Object.freeze({
   funcName: '(unknown function)',
 });
 
-/** Parses one V8 stack line: `    at fn (file:line:col)` or `    at file:line:col`. */
-export function parseFrame(line: string | undefined): CallerInfo {
-  if (!line) return UNKNOWN_CALLER;
-  const m = /^\s*at (?:(.*?) \()?(.*?):(\d+):\d+\)?\s*$/.exec(line);
-  if (!m) return UNKNOWN_CALLER;
-  let pathname = m[2]!;
-  if (pathname.startsWith('file://')) {
-    try {
-      pathname = fileURLToPath(pathname);
-    } catch {
-      // keep the URL as it is
-    }
-  }
-  let funcName = m[1] ?? '<module>';
-  if (funcName.startsWith('async ')) funcName = funcName.slice(6);
-  if (funcName.startsWith('new ')) funcName = funcName.slice(4);
-  if (funcName === 'Object.<anonymous>' || funcName === '<anonymous>') funcName = '<module>';
-  return { pathname, lineno: Number(m[3]), funcName };
-}
-
-/**
- * Captures the caller `depth` frames above `above` (a function on the stack). Only the capture is done
- * here; V8 formats and we parse the frame when a formatter first reads a caller field.
- */
-export function captureCaller(above: (...args: never[]) => unknown, depth: number): { stack?: string } {
+/** Capture-time stack text (for `stackInfo`): `depth` frames above `above`. */
+export function captureStack(above: (...args: never[]) => unknown, depth: number): string {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = depth;
   Error.captureStackTrace(holder, above);
   Error.stackTraceLimit = limit;
-  return holder;
+  return holder.stack ?? '';
+}
+
+const sitesOnly = (_err: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] => sites;
+const callerCache = new Map<string, CallerInfo>();
+
+function toPath(file: string): string {
+  if (!file.startsWith('file://')) return file;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return file;
+  }
+}
+
+/** Parses one V8 stack line: `    at fn (file:line:col)` or `    at file:line:col`. */
+function parseFrame(line: string | undefined): CallerInfo | null {
+  if (!line) return null;
+  const m = /^\s*at (?:(.*?) \()?(.*?):(\d+):\d+\)?\s*$/.exec(line);
+  if (!m) return null;
+  let funcName = m[1] ?? '<module>';
+  if (funcName.startsWith('async ')) funcName = funcName.slice(6);
+  if (funcName.startsWith('new ')) funcName = funcName.slice(4);
+  if (funcName === 'Object.<anonymous>' || funcName === '<anonymous>') funcName = '<module>';
+  return { pathname: toPath(m[2]!), lineno: Number(m[3]), funcName };
+}
+
+/** Maps a generated position through a loaded source map (tsx, --enable-source-maps), when there is one. */
+function original(file: string, line: number, column: number): { file: string; line: number } | null {
+  try {
+    const map = findSourceMap(file);
+    if (!map) return null;
+    const entry = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number };
+    if (entry?.originalSource === undefined || entry.originalLine === undefined) return null;
+    return { file: entry.originalSource, line: entry.originalLine + 1 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The caller `depth` frames above `above` (a function on the stack), read from V8's structured call
+ * sites: no stack text is formatted. A call site is resolved once (including its source-map lookup)
+ * and cached, so logging in a loop costs a short capture and a map lookup.
+ */
+export function captureCaller(above: (...args: never[]) => unknown, depth: number): CallerInfo {
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  Error.stackTraceLimit = depth;
+  Error.prepareStackTrace = sitesOnly;
+  let sites: NodeJS.CallSite[] | undefined;
+  try {
+    Error.captureStackTrace(holder, above);
+    sites = holder.stack as NodeJS.CallSite[] | undefined;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  const site = Array.isArray(sites) ? sites[sites.length - 1] : undefined;
+  if (!site) return UNKNOWN_CALLER;
+  const file = site.getFileName() ?? site.getScriptNameOrSourceURL() ?? '';
+  const line = site.getLineNumber() ?? 0;
+  const column = site.getColumnNumber() ?? 0;
+  const fn = site.getFunctionName();
+  const key = `${file}:${line}:${column}:${fn ?? ''}`;
+  let info = callerCache.get(key);
+  if (info === undefined) {
+    const mapped = file ? original(file, line, column) : null;
+    let viaHook: CallerInfo | null = null;
+    if (mapped === null && typeof prepare === 'function') {
+      // A tool that maps stacks by hooking prepareStackTrace (vitest, source-map-support): let it
+      // format this one frame, once per call site.
+      try {
+        viaHook = parseFrame(
+          String(prepare(new Error(), [site]))
+            .split('\n')
+            .pop(),
+        );
+      } catch {
+        viaHook = null;
+      }
+    }
+    info = Object.freeze({
+      pathname: file ? toPath(mapped?.file ?? viaHook?.pathname ?? file) : '(unknown file)',
+      lineno: mapped?.line ?? viaHook?.lineno ?? line,
+      funcName: fn ?? '<module>',
+    });
+    if (callerCache.size >= 4096) callerCache.clear();
+    callerCache.set(key, info);
+  }
+  return info;
 }
 
 /** Attributes `makeLogRecord` accepts, with Python's names (snake_case ones too). */
@@ -130,9 +199,7 @@ export class LogRecord {
   message?: string;
   /** Set by `Formatter.format` when the format uses the time. */
   asctime?: string;
-  /** @internal captured stack holder for lazy caller parsing */
-  _frame: { stack?: string } | null;
-  /** @internal parsed caller */
+  /** @internal where the logging call was made (null: not captured) */
   _caller: CallerInfo | null;
 
   constructor(
@@ -141,7 +208,7 @@ export class LogRecord {
     msg: unknown,
     args: readonly unknown[],
     excInfo: ExcInfo,
-    frame: { stack?: string } | null,
+    caller: CallerInfo | null,
     stackInfo: string | null,
     nowMs: number,
   ) {
@@ -162,16 +229,11 @@ export class LogRecord {
     this.excInfo = excInfo;
     this.excText = null;
     this.stackInfo = stackInfo;
-    this._frame = frame;
-    this._caller = null;
+    this._caller = caller;
   }
 
   private caller(): CallerInfo {
-    if (this._caller === null) {
-      const stack = this._frame?.stack;
-      this._caller = stack ? parseFrame(stack.split('\n').pop()) : UNKNOWN_CALLER;
-    }
-    return this._caller;
+    return this._caller ?? UNKNOWN_CALLER;
   }
 
   /** Full path of the source file of the logging call. */
@@ -226,10 +288,14 @@ export class LogRecord {
     try {
       return percentFormat(msg, args);
     } catch (cause) {
-      throw new LogError('LOG_MESSAGE_FORMAT', `Cannot merge the arguments into ${JSON.stringify(msg)}: ${(cause as Error).message}`, {
-        cause,
-        context: { format: msg, value: args },
-      });
+      throw new LogError(
+        'LOG_MESSAGE_FORMAT',
+        `Cannot merge the arguments into ${JSON.stringify(msg)}: ${(cause as Error).message}`,
+        {
+          cause,
+          context: { format: msg, value: args },
+        },
+      );
     }
   }
 

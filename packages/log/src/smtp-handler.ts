@@ -112,13 +112,22 @@ export class SMTPHandler extends Handler {
   emit(record: LogRecord): void {
     this.pending.push(this.format(record));
     if (this.batchMs === 0 || this.pending.length >= this.maxBatch) this.sendNow();
-    else if (this.timer === null) this.timer = setTimeout(() => this.sendNow(), this.batchMs);
+    else if (this.timer === null) {
+      // The window must not keep a finished program alive: the timer is unref'd, and a batch still
+      // open when the event loop empties is sent from 'beforeExit' (the send itself keeps it alive).
+      this.timer = setTimeout(() => this.sendNow(), this.batchMs);
+      this.timer.unref();
+      process.once('beforeExit', this.onBeforeExit);
+    }
   }
+
+  private readonly onBeforeExit = (): void => this.sendNow();
 
   private sendNow(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
+      process.removeListener('beforeExit', this.onBeforeExit);
     }
     if (this.pending.length === 0) return;
     const lines = this.pending;

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -16,7 +17,7 @@ import {
   SocketHandler,
   SysLogHandler,
 } from '../src/index.js';
-import { tempDir } from './helpers/env.js';
+import { runScript, tempDir } from './helpers/env.js';
 
 afterEach(async () => {
   await resetForTests();
@@ -312,6 +313,35 @@ describe('SMTPHandler', () => {
     transport.close();
     await new Promise<void>((r) => server.close(() => r()));
   });
+
+  it('mails an open batch when the program ends on its own, without waiting for the window', async () => {
+    const subjects: string[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disableReverseLookup: true,
+      onData(stream, _session, cb) {
+        let raw = '';
+        stream.on('data', (c: Buffer) => {
+          raw += c.toString();
+        });
+        stream.on('end', () => {
+          subjects.push(/^Subject: (.*)$/m.exec(raw)?.[1] ?? '');
+          cb();
+        });
+      },
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server.server, 'listening');
+    const port = (server.server.address() as AddressInfo).port;
+    const started = Date.now();
+    const res = await runScript(fileURLToPath(new URL('./fixtures/smtp-exit.ts', import.meta.url)), [
+      String(port),
+    ]);
+    expect(res.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(50_000);
+    expect(subjects).toEqual(['job failed']);
+    await new Promise<void>((r) => server.close(() => r()));
+  }, 60_000);
 
   it('needs from, to and subject', () => {
     expect(() => new SMTPHandler({ send: async () => undefined }, {} as never)).toThrow(
