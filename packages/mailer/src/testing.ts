@@ -1,6 +1,8 @@
 // A real SMTP server on loopback for tests and demos: smtp-server speaks the protocol, mailparser reads
 // what arrives. Attachments are hashed as they stream in, so a 100 MB message needs no 100 MB buffer.
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { PassThrough, type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -84,6 +86,8 @@ export interface TestServerOptions {
   keepRawBytes?: number;
   /** Keep an attachment's bytes when it is at most this large (its sha256 is always recorded). @default 16 MiB */
   keepAttachmentBytes?: number;
+  /** Also write every message's raw bytes to `<rawDirectory>/<n>.eml` (streamed; the folder must exist). */
+  rawDirectory?: string;
   /** Wait before the greeting, in ms; smtp-server's own is 100. @default 0 */
   greetingDelay?: number;
   /** Largest message accepted, in bytes. @default unlimited */
@@ -131,6 +135,8 @@ export interface ReceivedMessage {
   sha256: string;
   /** The raw message, unless larger than `keepRawBytes`. */
   raw: Buffer | undefined;
+  /** Where the raw message was written, when the server has a `rawDirectory`. */
+  rawPath: string | undefined;
   /** Decoded subject. */
   subject: string | undefined;
   from: ReceivedAddress[];
@@ -227,13 +233,15 @@ function headerText(value: unknown): string {
   return String(value);
 }
 
-/** Hashes (and keeps up to `limit` bytes of) a stream. */
+/** Hashes (and keeps up to `limit` bytes of) a stream, copying it to `file` when given. */
 async function digest(
   stream: Readable,
   limit: number,
+  file?: string,
 ): Promise<{ size: number; sha256: string; bytes?: Buffer }> {
   const hash = createHash('sha256');
   const chunks: Buffer[] = [];
+  const out = file === undefined ? undefined : createWriteStream(file, { flags: 'wx' });
   let size = 0;
   await pipeline(
     stream,
@@ -242,7 +250,12 @@ async function digest(
         hash.update(chunk);
         size += chunk.length;
         if (size <= limit) chunks.push(chunk);
-        cb();
+        if (out && !out.write(chunk)) out.once('drain', () => cb());
+        else cb();
+      },
+      final(cb) {
+        if (!out) return cb();
+        out.end(() => cb());
       },
     }),
   );
@@ -257,6 +270,7 @@ async function parse(
   authMethod: string | undefined,
   keepRaw: number,
   keepAttachment: number,
+  rawPath: string | undefined,
 ): Promise<ReceivedMessage> {
   const rawTee = new PassThrough();
   const parserTee = new PassThrough();
@@ -301,7 +315,7 @@ async function parse(
     parser.once('end', () => resolve());
     parser.once('error', reject);
   });
-  const raw = digest(rawTee, keepRaw);
+  const raw = digest(rawTee, keepRaw, rawPath);
   stream.on('data', (chunk: Buffer) => {
     rawTee.write(chunk);
     if (!parserTee.write(chunk)) {
@@ -330,6 +344,7 @@ async function parse(
     size: r.size,
     sha256: r.sha256,
     raw: r.bytes,
+    rawPath,
     subject: typeof headers.get('subject') === 'string' ? (headers.get('subject') as string) : undefined,
     from: addresses(headers.get('from')),
     to: addresses(headers.get('to')),
@@ -350,8 +365,9 @@ async function record(
   session: SessionLike,
   authMethod: string | undefined,
   keepRaw: number,
+  rawPath: string | undefined,
 ): Promise<ReceivedMessage> {
-  const r = await digest(stream, keepRaw);
+  const r = await digest(stream, keepRaw, rawPath);
   const user = session.user;
   return {
     envelope: {
@@ -364,6 +380,7 @@ async function record(
     size: r.size,
     sha256: r.sha256,
     raw: r.bytes,
+    rawPath,
     subject: undefined,
     from: [],
     to: [],
@@ -387,6 +404,7 @@ const TEST_SERVER_KEYS = new Set([
   'greetingDelay',
   'maxSize',
   'parse',
+  'rawDirectory',
 ]);
 
 /**
@@ -435,6 +453,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const waiters = new Set<() => void>();
   let faults: Fault[] = [];
   let connections = 0;
+  let rawFiles = 0;
   const sockets = new Map<number, Socket>();
   const authMethods = new Map<string, string>();
 
@@ -527,6 +546,8 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
         stream.resume();
         return;
       }
+      const rawPath =
+        options.rawDirectory === undefined ? undefined : join(options.rawDirectory, `${++rawFiles}.eml`);
       const reading = shouldParse
         ? parse(
             stream,
@@ -534,8 +555,9 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
             authMethods.get(session.id),
             keepRaw,
             keepAttachment,
+            rawPath,
           )
-        : record(stream, session as unknown as SessionLike, authMethods.get(session.id), keepRaw);
+        : record(stream, session as unknown as SessionLike, authMethods.get(session.id), keepRaw, rawPath);
       reading.then(
         (message) => {
           if (stream.sizeExceeded) {

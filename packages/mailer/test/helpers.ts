@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Runs python3 with `code`, feeding `input` on stdin; resolves with stdout (throws on a non-zero exit). */
-export function python(code: string, input: Buffer | string = ''): Promise<string> {
+export function python(code: string, input: Buffer | string = '', args: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', code], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('python3', ['-c', code, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

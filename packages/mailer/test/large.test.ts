@@ -9,15 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from '../src/testing.js';
-import { tempDir } from './helpers.js';
+import { python, tempDir } from './helpers.js';
 
 const SIZE = 100 * 1024 * 1024;
 const MB = 1024 * 1024;
 let server: TestServer;
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
-  server = await createTestServer({ keepRawBytes: 0, keepAttachmentBytes: 0 });
   tmp = await tempDir();
+  server = await createTestServer({ keepRawBytes: 0, keepAttachmentBytes: 0, rawDirectory: tmp.dir });
 });
 afterAll(async () => {
   await server.close();
@@ -76,6 +76,35 @@ describe('a 100 MB attachment', () => {
     // The file is 100 MB and its base64 form ~137 MB; the sender must hold neither.
     expect((report.peakRss - report.baselineRss) / MB).toBeLessThan(64);
     expect((report.peakHeap - report.baselineHeap) / MB).toBeLessThan(48);
+    // python3's email package, reading the received message from disk, finds the same bytes.
+    const py = JSON.parse(
+      await python(
+        `
+import sys, json, hashlib
+from email.parser import BytesFeedParser
+from email import policy
+parser = BytesFeedParser(policy=policy.default)
+with open(sys.argv[1], "rb") as f:
+    for chunk in iter(lambda: f.read(1 << 20), b""):
+        parser.feed(chunk)
+msg = parser.close()
+out = []
+for part in msg.iter_attachments():
+    data = part.get_payload(decode=True)
+    out.append({"filename": part.get_filename(), "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+print(json.dumps({"subject": str(msg["subject"]), "attachments": out, "defects": [type(d).__name__ for d in msg.defects]}))
+`,
+        '',
+        [got!.rawPath!],
+      ),
+    ) as {
+      subject: string;
+      attachments: { filename: string; size: number; sha256: string }[];
+      defects: string[];
+    };
+    expect(py.subject).toBe('Large attachment');
+    expect(py.defects).toEqual([]);
+    expect(py.attachments).toEqual([{ filename: 'large.bin', size: SIZE, sha256: expected }]);
     // Re-read the file to be sure the test compared against what was on disk.
     const again = createHash('sha256');
     for await (const c of createReadStream(path)) again.update(c as Buffer);
