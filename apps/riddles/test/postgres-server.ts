@@ -47,10 +47,15 @@ export async function startPostgres(): Promise<PostgresServer> {
   const run = (command: string, args: string[]) => {
     const full = path.join(bin, command);
     const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', full, ...args]] : [full, args];
-    return execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000 }).toString();
+    return execFileSync(file, argv, {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 90_000,
+    }).toString();
   };
   let started = false;
   const stop = () => {
+    process.removeListener('exit', stop);
     try {
       if (started) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop']);
     } finally {
@@ -83,6 +88,8 @@ export async function startPostgres(): Promise<PostgresServer> {
           'start',
         ]);
         started = true;
+        // Should the test process end without its afterAll, the server must not outlive it.
+        process.once('exit', stop);
         return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
       } catch (error) {
         // Another process may have taken the port between our probe and the server's bind.

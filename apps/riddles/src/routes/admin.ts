@@ -1,7 +1,8 @@
-import { stringify } from '@cb/csv';
+import { PassThrough } from 'node:stream';
+import { DictWriter } from '@cb/csv';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app.js';
-import type { AuditAction } from '../audit.js';
+import { type AuditAction, logServerError } from '../audit.js';
 import { dummyHash, verifyPassword } from '../auth/password.js';
 import { field, readRiddleForm, riddleFormFor } from '../forms.js';
 import { parseId } from './ids.js';
@@ -9,6 +10,16 @@ import { parseId } from './ids.js';
 /** Shown for any wrong name or password, so the page never says which one was wrong. */
 export const LOGIN_ERROR =
   'Please enter a correct username and password. Note that both fields may be case-sensitive.';
+
+/** Columns of the CSV export, one row per option (a riddle without options gets one row). */
+export const EXPORT_FIELDS = [
+  'riddle_id',
+  'riddle_text',
+  'pub_date',
+  'option_id',
+  'option_text',
+  'correct',
+] as const;
 
 /** Only same-site admin paths are accepted as `next`, so the login page is no open redirect. */
 function safeNext(value: string): string {
@@ -197,16 +208,35 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/riddles/export.csv', async (request, reply) => {
       const rows = await ctx.repo.exportRows();
-      const csv = stringify([
-        ['riddle_id', 'riddle_text', 'pub_date', 'option_id', 'option_text', 'correct'],
-        ...rows.map((r) => [r.riddleId, r.riddleText, r.pubDate, r.optionId, r.text, r.correct]),
-      ]);
       log(request, 'csv_exported', `${rows.length} rows`);
       const stamp = ctx.now().toISOString().slice(0, 10);
-      return reply
+      const body = new PassThrough();
+      reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="riddles-${stamp}.csv"`)
-        .send(csv);
+        .send(body);
+      // Streamed through @cb/csv's DictWriter: the header comes from the field names, and the
+      // writer quotes text with commas, quotes or newlines exactly as Python's csv module does.
+      const out = new DictWriter(body, EXPORT_FIELDS);
+      try {
+        out.writeHeader();
+        for (const r of rows) {
+          out.writeRow({
+            riddle_id: r.riddleId,
+            riddle_text: r.riddleText,
+            pub_date: r.pubDate,
+            option_id: r.optionId,
+            option_text: r.text,
+            correct: r.correct,
+          });
+        }
+        await out.close();
+      } catch (error) {
+        // The client went away or the writer failed: record it and cut the response short.
+        logServerError(error, request);
+        body.destroy(error instanceof Error ? error : new Error(String(error)));
+      }
+      return reply;
     });
   };
 }
