@@ -4,15 +4,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { interactive, runTour } from './tour.js';
+import { type Ask, interactive, runTour } from './tour.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'csv-tour-'));
 try {
   if (process.stdin.isTTY) {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
+    // Lines come from the interface's iterator, which keeps lines typed (or pasted) ahead of a prompt.
+    const lines = rl[Symbol.asyncIterator]();
+    const ask: Ask = async (question) => {
+      process.stdout.write(question);
+      const next = await lines.next();
+      return next.done ? null : next.value;
+    };
     try {
-      for (const line of await interactive(dir, (q) => rl.question(q))) console.log(line);
-      const more = (await rl.question('Show the rest of the chapter? (y/N) ')).trim().toLowerCase();
+      for (const line of await interactive(dir, ask)) console.log(line);
+      const more = (await ask('Show the rest of the chapter? (y/N) '))?.trim().toLowerCase();
       if (more === 'y' || more === 'yes') for (const line of await runTour(dir)) console.log(line);
     } finally {
       rl.close();

@@ -135,27 +135,33 @@ export async function runTour(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Asks a question and returns the answer (readline in a terminal, a script in tests). */
-export type Ask = (question: string) => Promise<string>;
+/** Asks a question and returns the answer, or null once the input is closed (Ctrl+D). */
+export type Ask = (question: string) => Promise<string | null>;
 
 /**
  * The chapter's interactive program: asks for the number of columns and their names, then rows
- * until the user declines to continue, writes them as CSV and reads them back.
+ * until the user declines to continue (or closes the input), writes them as CSV and reads them back.
  */
 export async function interactive(dir: string, ask: Ask): Promise<string[]> {
   let columns = 0;
   while (!(columns >= 1 && columns <= 20)) {
-    const answer = (await ask('How many columns would you like? (1-20) ')).trim();
-    columns = Number.parseInt(answer, 10);
+    const answer = await ask('How many columns would you like? (1-20) ');
+    if (answer === null) return ['no columns given, nothing written'];
+    columns = Number.parseInt(answer.trim(), 10);
   }
   const header: string[] = [];
-  for (let k = 1; k <= columns; k++) header.push((await ask(`Name of column ${k}: `)).trim() || `column${k}`);
+  for (let k = 1; k <= columns; k++)
+    header.push((await ask(`Name of column ${k}: `))?.trim() || `column${k}`);
   const rows: string[][] = [header];
   for (;;) {
     const row: string[] = [];
-    for (const name of header) row.push(await ask(`${name}: `));
+    for (const name of header) {
+      const value = await ask(`${name}: `);
+      if (value === null) return writeThenRead(dir, rows);
+      row.push(value);
+    }
     rows.push(row);
-    const more = (await ask('continue? (y/N) ')).trim().toLowerCase();
+    const more = (await ask('continue? (y/N) '))?.trim().toLowerCase();
     if (more !== 'y' && more !== 'yes') break;
   }
   return writeThenRead(dir, rows);

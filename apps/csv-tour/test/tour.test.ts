@@ -78,6 +78,14 @@ describe('csv-tour', () => {
     expect(out).toContain('  line 2: ["Ana","555, ext. 1"]');
   });
 
+  it('stops asking when the input is closed and keeps the rows entered so far', async () => {
+    expect(await interactive(dir, async () => null)).toEqual(['no columns given, nothing written']);
+    const answers: (string | null)[] = ['1', 'city', 'Oslo', 'y', null];
+    const out = await interactive(dir, async () => answers.shift() ?? null);
+    expect(await readFile(join(dir, 'rows.csv'), 'utf8')).toBe('city\r\nOslo\r\n');
+    expect(out).toContain('  line 2: ["Oslo"]');
+  });
+
   it('runs every section of the chapter', async () => {
     const out = (await runTour(dir)).join('\n');
     for (const title of ['Write rows', 'Space delimiter', 'quoting mode', 'sorted columns', 'sniffed file']) {
