@@ -50,6 +50,11 @@ export interface AppOptions {
   /** Session lifetime in milliseconds. Default: 8 hours. */
   sessionMaxAgeMs?: number;
   lockout?: Partial<LockoutPolicy>;
+  /**
+   * Trust `X-Forwarded-For`/`-Proto` from a reverse proxy, so the client IP in the admin log and the
+   * cookie's `Secure` flag follow the proxy's view. Default: false.
+   */
+  trustProxy?: boolean;
   /** Fastify's logger option. Default: false. */
   logger?: boolean;
 }
@@ -96,7 +101,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   env.addFilter('date', formatDate);
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 256 * 1024,
+    trustProxy: options.trustProxy ?? false,
+  });
 
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);

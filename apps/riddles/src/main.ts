@@ -2,7 +2,7 @@
  * `npm run runserver` (also `start`): serves the site for a person, like Django's `runserver`.
  * Environment: PORT (default 8000; 0 picks a free one), HOST (default 127.0.0.1), DATABASE_URL
  * (a PostgreSQL server; default the embedded database in the data folder), RIDDLES_DATA_DIR,
- * RIDDLES_SECRET.
+ * RIDDLES_SECRET, RIDDLES_TRUST_PROXY=1 (behind a reverse proxy).
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
@@ -31,7 +31,12 @@ await runCli(async () => {
       );
       await database.migrate();
     }
-    app = await buildApp({ database, audit, secret: loadSecret() });
+    app = await buildApp({
+      database,
+      audit,
+      secret: loadSecret(),
+      trustProxy: process.env.RIDDLES_TRUST_PROXY === '1',
+    });
     const address = await app.listen({ port, host });
     const riddleCount = (await new Repository(database.db).allRiddles()).length;
     process.stdout.write(

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../src/app.js';
+import { buildApp, SESSION_COOKIE } from '../src/app.js';
+import { createAuditLog } from '../src/audit.js';
 import { createSuperuser } from '../src/auth/users.js';
 import { LOGIN_ERROR } from '../src/routes/admin.js';
 import { ADMIN, addAdmin, Client, escapeHtml, openTestSite, type TestSite } from './helpers.js';
@@ -107,6 +108,30 @@ describe('login', () => {
     const value = decodeURIComponent(/^[^=]+=([^;]+)/.exec(cookie)![1]!);
     expect(value).toMatch(/^[^.]+\.[A-Za-z0-9+/_-]+$/); // <session id>.<signature>
     expect(value).not.toBe(decodeURIComponent(before!));
+  });
+
+  it('marks the session cookie Secure on HTTPS only (behind a trusted proxy)', async () => {
+    const plain = await site.app.inject({ method: 'GET', url: '/admin/login/' });
+    expect(String(plain.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    expect(String(plain.headers['set-cookie'])).not.toMatch(/;\s*Secure/i);
+    const audit = createAuditLog();
+    const proxied = await buildApp({
+      database: site.database,
+      audit,
+      secret: 's'.repeat(40),
+      trustProxy: true,
+    });
+    try {
+      const res = await proxied.inject({
+        method: 'GET',
+        url: '/admin/login/',
+        headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' },
+      });
+      expect(String(res.headers['set-cookie'])).toMatch(/;\s*Secure/i);
+    } finally {
+      await proxied.close();
+      await audit.close();
+    }
   });
 
   it('ignores a session cookie whose signature was tampered with', async () => {
