@@ -53,6 +53,7 @@ export class DictReader<V = string | null> implements Iterable<DictRecord<V>>, A
   /** Line number of the last record read (Python's `line_num`). */
   lineNum = 0;
   private names: string[] | undefined;
+  private headerRead = false;
   private readonly rows: CsvReader<Field>;
   private readonly restkey: string | undefined;
   private readonly restval: unknown;
@@ -94,22 +95,28 @@ export class DictReader<V = string | null> implements Iterable<DictRecord<V>>, A
    * first record was read (or use {@link readFieldnames}).
    */
   get fieldnames(): string[] | undefined {
-    if (this.names === undefined && this.sync && this.asyncIt === undefined) {
+    if (this.names === undefined && !this.headerRead && this.sync && this.asyncIt === undefined) {
+      this.headerRead = true;
       this.syncIt ??= this.rows[Symbol.iterator]();
       const first = this.syncIt.next();
-      this.names = first.done ? [] : first.value.map(String);
+      // An empty input has no fieldnames (Python: None).
+      this.names = first.done ? undefined : first.value.map(String);
       this.lineNum = this.rows.lineNum;
     }
     return this.names;
   }
 
-  /** Resolves to the keys, reading the header row first if needed (works for every source). */
-  async readFieldnames(): Promise<string[]> {
-    if (this.names === undefined) {
-      if (this.sync && this.asyncIt === undefined) return this.fieldnames ?? [];
+  /**
+   * Resolves to the keys, reading the header row first if needed (works for every source);
+   * `undefined` for an empty input without `fieldnames`.
+   */
+  async readFieldnames(): Promise<string[] | undefined> {
+    if (this.names === undefined && !this.headerRead) {
+      if (this.sync && this.asyncIt === undefined) return this.fieldnames;
+      this.headerRead = true;
       this.asyncIt ??= this.rows[Symbol.asyncIterator]();
       const first = await this.asyncIt.next();
-      this.names = first.done ? [] : first.value.map(String);
+      this.names = first.done ? undefined : first.value.map(String);
       this.lineNum = this.rows.lineNum;
     }
     return this.names;

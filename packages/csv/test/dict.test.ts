@@ -52,6 +52,15 @@ describe('DictReader', () => {
     expect(r.lineNum).toBe(2);
   });
 
+  it('has no fieldnames and no records for an empty input, like Python', async () => {
+    const r = new DictReader('');
+    expect(r.fieldnames).toBeUndefined();
+    expect([...r]).toEqual([]);
+    const a = new DictReader(Readable.from([]));
+    expect(await a.readFieldnames()).toBeUndefined();
+    expect(await a[Symbol.asyncIterator]().next()).toEqual({ value: undefined, done: true });
+  });
+
   it('gives missing fields null by default (Python None)', () => {
     expect([...new DictReader('a,b\n1\n')]).toEqual([{ a: '1', b: null }]);
   });
