@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, extname, isAbsolute, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ResourceLimits, type Transferable, Worker } from 'node:worker_threads';
+import { currentTaskName } from './context.js';
 import { AbortError, ConcurrencyError, WorkerCrashedError } from './errors.js';
 import { checkCount, checkKeys, checkSignal, checkTimeout } from './options.js';
 
@@ -51,6 +52,8 @@ export interface PoolStats {
 
 interface Job {
   task: unknown;
+  /** The caller's `runTask` name; the worker runs the task under it so logs there show it. */
+  taskName: string | undefined;
   transfer: readonly Transferable[] | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -207,6 +210,7 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
     return new Promise<Result>((resolve, reject) => {
       const job: Job = {
         task,
+        taskName: currentTaskName(),
         transfer,
         resolve: resolve as (value: unknown) => void,
         reject,
@@ -365,11 +369,16 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
   #dispatch(slot: Slot, jobs: Job[], transfer: Transferable[], exclusive: boolean): void {
     const id = this.#nextBatch++;
     const tasks = new Array<unknown>(jobs.length);
+    let names: Array<string | undefined> | undefined;
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i] as Job;
       job.state = 'running';
       job.slot = slot;
       tasks[i] = job.task;
+      if (job.taskName !== undefined) {
+        names ??= new Array<string | undefined>(jobs.length);
+        names[i] = job.taskName;
+      }
     }
     this.#queued -= jobs.length;
     this.#running += jobs.length;
@@ -384,7 +393,7 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
       slot.refed = true;
     }
     try {
-      slot.worker.postMessage({ id, tasks }, transfer);
+      slot.worker.postMessage({ id, tasks, names }, transfer);
     } catch (error) {
       // A task that cannot be cloned fails alone; send the others one by one.
       slot.batches.delete(id);
@@ -404,7 +413,10 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
         job.state = 'running';
         job.slot = slot;
         try {
-          slot.worker.postMessage({ id: single, tasks: [job.task] }, job.transfer ? [...job.transfer] : []);
+          slot.worker.postMessage(
+            { id: single, tasks: [job.task], names: job.taskName === undefined ? undefined : [job.taskName] },
+            job.transfer ? [...job.transfer] : [],
+          );
           slot.batches.set(single, [job]);
           this.#running++;
         } catch (cloneError) {

@@ -1,16 +1,36 @@
 // Bootstrap of every WorkerPool thread. Shipped as dist/worker.js (ESM) and started by the pool
 // from both builds; it imports nothing from the package so a worker stays cheap to start.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 
 interface BootData {
   readonly cbPool: { readonly filename: string; readonly threadName: string };
 }
 
-/** A batch of tasks from the pool. */
+/** A batch of tasks from the pool; `names` holds the callers' task names, when any. */
 interface BatchMessage {
   readonly id: number;
   readonly tasks: unknown[];
+  readonly names: Array<string | undefined> | undefined;
 }
+
+// The same process-wide task storage, counter and @cb/log hook @cb/concurrency uses (see
+// context.ts): a task run under its caller's name shows that name as `taskName` in the worker,
+// and `runTask` in a copy of the package loaded by the task module shares the storage.
+type TaskContext = {
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly locals: Map<object, object>;
+};
+const slots = globalThis as typeof globalThis & Record<symbol, unknown>;
+const STORAGE_KEY = Symbol.for('cb.concurrency.taskStorage');
+const COUNTER_KEY = Symbol.for('cb.concurrency.taskCounter');
+const TASK_NAME_KEY = Symbol.for('cb.currentTaskName');
+slots[STORAGE_KEY] ??= new AsyncLocalStorage<TaskContext>();
+slots[COUNTER_KEY] ??= { next: 1 };
+const storage = slots[STORAGE_KEY] as AsyncLocalStorage<TaskContext>;
+const counter = slots[COUNTER_KEY] as { next: number };
+slots[TASK_NAME_KEY] ??= () => storage.getStore()?.name;
 
 type TaskFn = (task: unknown) => unknown;
 
@@ -56,14 +76,18 @@ function send(id: number, values: unknown[], failed: number[], started: number):
 }
 
 function runBatch(fn: TaskFn, message: BatchMessage): void {
-  const { id, tasks } = message;
+  const { id, tasks, names } = message;
   const started = performance.now();
   const values: unknown[] = new Array(tasks.length);
   const failed: number[] = [];
   let pending: Promise<void>[] | undefined;
   for (let i = 0; i < tasks.length; i++) {
     try {
-      const result = fn(tasks[i]);
+      const name = names?.[i];
+      const result =
+        name === undefined
+          ? fn(tasks[i])
+          : storage.run({ id: counter.next++, name, locals: new Map() }, fn, tasks[i]);
       if (isThenable(result)) {
         pending ??= [];
         pending.push(

@@ -170,3 +170,24 @@ describe('WorkerPool', () => {
     expect(await p.run(4)).toBe(16);
   });
 });
+
+describe('WorkerPool task names', () => {
+  it("runs each task under its caller's runTask name, visible to @cb/log's hook in the worker", async () => {
+    const { runTask } = await import('../src/index.js');
+    const p = new WorkerPool<undefined, [string | undefined, string | undefined]>({
+      filename: fixture('task-name-task.mjs'),
+      execArgv,
+      size: 1,
+    });
+    try {
+      const named = await Promise.all(['alpha', 'beta'].map((n) => runTask(n, () => p.run(undefined))));
+      expect(named).toEqual([
+        ['alpha', 'alpha'],
+        ['beta', 'beta'],
+      ]);
+      expect(await p.run(undefined)).toEqual([undefined, undefined]);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -37,7 +37,8 @@ export async function startAndJoin(count = 3): Promise<{ tasks: WorkerReport[]; 
     size: 2,
   });
   try {
-    const threads = await Promise.all([1, 2, 3, 4].map((n) => pool.run(n)));
+    // Each job is its own named task; the worker runs it under that name, so its log lines show it.
+    const threads = await Promise.all([1, 2, 3, 4].map((n) => runTask(`job-${n}`, () => pool.run(n))));
     for (const line of threads) log.info(line);
     return { tasks, threads };
   } finally {
