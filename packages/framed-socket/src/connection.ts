@@ -353,7 +353,8 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
 
   /**
    * Closes gracefully: {@link FramedConnection.end}, then waits for the peer to finish (messages
-   * still arriving are discarded) and the socket to close; destroys it after `timeoutMs`.
+   * still arriving are discarded) and the socket to close; after `timeoutMs` destroys it (the
+   * `'close'` event then carries a {@link TimeoutError} with phase `'close'`). Never rejects.
    */
   async close(options: CloseOptions = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 5000;
@@ -373,7 +374,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
       this.#closedPromise,
       new Promise<void>((resolve) => {
         timer = setTimeout(() => {
-          this.destroy();
+          this.destroy(new TimeoutError('close', timeoutMs));
           resolve();
         }, timeoutMs);
         timer.unref();

@@ -92,6 +92,69 @@ describe('connect + createServer', () => {
     expect(reported[0]).toBeInstanceOf(FrameTooLargeError);
   });
 
+  it('stops reading while highWaterMark messages wait unread, and loses none of them', async () => {
+    const TOTAL = 20_000;
+    const { port } = await startServer({
+      async onConnection(conn) {
+        let last: Promise<void> | undefined;
+        for (let i = 0; i < TOTAL; i++) last = conn.send(`message ${i} ${'x'.repeat(200)}`);
+        await last;
+      },
+    });
+    const conn = await client(port, { highWaterMark: 16 });
+    await until(() => conn.socket.isPaused());
+    await new Promise((r) => setTimeout(r, 50));
+    // Paused: most of the ~4.5 MB stays in the kernel (and the server's send buffer).
+    expect(conn.stats.framesReceived).toBeLessThan(TOTAL);
+    let i = 0;
+    for await (const m of conn) {
+      expect(String(m).startsWith(`message ${i} `)).toBe(true);
+      i++;
+    }
+    expect(i).toBe(TOTAL);
+  });
+
+  it("a delimited server with onTooLarge: 'skip' drops oversize lines and keeps serving", async () => {
+    const codec = new DelimitedCodec('\n', { maxLength: 8, onTooLarge: 'skip' });
+    let serverConn!: FramedConnection;
+    const { port } = await startServer({
+      codec,
+      async onConnection(conn) {
+        serverConn = conn;
+        for await (const m of conn) void conn.send(m);
+      },
+    });
+    const raw = await rawConnect(port);
+    let echoed = '';
+    raw.on('data', (d: Buffer) => {
+      echoed += d;
+    });
+    raw.write('short\nthis line is far too long\nok\n');
+    await until(() => echoed === 'short\nok\n');
+    expect(serverConn.stats.framesSkipped).toBe(1);
+    expect(serverConn.stats.framesReceived).toBe(2);
+  });
+
+  it('close() gives up on a peer that never closes after timeoutMs', async () => {
+    const peers: net.Socket[] = [];
+    // Reads our end of stream but never ends its own side.
+    const raw = net.createServer({ allowHalfOpen: true }, (s) => void peers.push(s));
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    defer(() => new Promise((r) => raw.close(r)));
+    defer(() => {
+      for (const p of peers) p.destroy();
+    });
+    const conn = await client((raw.address() as net.AddressInfo).port);
+    let closeError: Error | null = null;
+    conn.once('close', (err) => {
+      closeError = err;
+    });
+    await conn.close({ timeoutMs: 100 });
+    expect(conn.closed).toBe(true);
+    expect(closeError).toBeInstanceOf(TimeoutError);
+    expect(closeError).toMatchObject({ phase: 'close', timeoutMs: 100 });
+  });
+
   it('a connection is itself an async iterable of messages', async () => {
     const { port } = await startServer({
       async onConnection(conn) {
