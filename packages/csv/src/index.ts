@@ -44,4 +44,10 @@ export {
   dictReader,
 } from './dict.js';
 export { Sniffer } from './sniffer.js';
+export {
+  type ParseStreamOptions,
+  parseStream,
+  type StringifyStreamOptions,
+  stringifyStream,
+} from './stream.js';
 export { CsvTable, type OpenTableOptions, openTable, type TableRecord } from './table.js';
