@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compose, createMailer, type MailerLogRecord } from '../src/index.js';
 import { createTestServer } from '../src/testing.js';
@@ -77,8 +78,9 @@ describe('credentials', () => {
         await mailer.close();
         const text =
           outcome instanceof Error
-            ? `${outcome.message} ${JSON.stringify(outcome)}`
+            ? `${outcome.message} ${JSON.stringify(outcome)} ${inspect(outcome, { depth: 6, showHidden: true })}`
             : JSON.stringify(outcome);
+        expect(inspect(mailer, { depth: 6, showHidden: true })).not.toContain(pass);
         expect(text).not.toContain(pass);
       }
     }
