@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';
-import { runSuite } from '@cb-tools/bench';
+import { runSuite, type Sample } from '@cb-tools/bench';
 import { execa } from 'execa';
 import { run } from '../src/index.js';
 
@@ -10,7 +10,7 @@ import { run } from '../src/index.js';
 // - execa 9 (the popular wrapper),
 // - python3's subprocess, in a python3 child that times its own loop (interpreter start-up excluded).
 
-const spawns = (quick: boolean) => (quick ? 20 : 200);
+const spawns = (quick: boolean) => (quick ? 20 : 100);
 const streamBytes = (quick: boolean) => (quick ? 50 : 500) * 1024 * 1024;
 const CHUNK = Buffer.alloc(1024 * 1024, 'x');
 
@@ -25,28 +25,52 @@ function bareWait(file: string, args: string[], stdio: 'inherit' | 'capture'): P
   });
 }
 
-function python(code: string, n: number): { work: number; seconds: number } {
-  const seconds = Number(execFileSync('python3', ['-c', code, String(n)], { encoding: 'utf8' }).trim());
-  return { work: n, seconds };
+// Wall-clock rates swing with the load of a shared machine; the parent's CPU time per operation
+// (user + system, which includes the fork) is the steadier measure of what a wrapper adds.
+const CPU_SPAWN = 'parent CPU µs/spawn';
+const CPU_MB = 'parent CPU µs/MB';
+
+async function timed(n: number, metric: string, perUnit: number, body: () => Promise<void>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  await body();
+  const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { work: n, seconds, metrics: { [metric]: (used.user + used.system) / perUnit } };
+}
+
+async function spawnLoop(quick: boolean, once: () => Promise<unknown>): Promise<Sample> {
+  const n = spawns(quick);
+  return timed(n, CPU_SPAWN, n, async () => {
+    for (let i = 0; i < n; i++) await once();
+  });
+}
+
+function python(code: string, n: number, work: number, metric: string, perUnit: number): Sample {
+  const [seconds, cpu] = execFileSync('python3', ['-c', code, String(n)], { encoding: 'utf8' })
+    .trim()
+    .split(' ')
+    .map(Number);
+  return { work, seconds: seconds!, metrics: { [metric]: (cpu! * 1e6) / perUnit } };
 }
 
 const PY_TRUE = `
 import subprocess, sys, time
-n = int(sys.argv[1]); t = time.perf_counter()
+n = int(sys.argv[1]); t = time.perf_counter(); c = time.process_time()
 for _ in range(n): subprocess.run(['true'])
-print(time.perf_counter() - t)
+print(time.perf_counter() - t, time.process_time() - c)
 `;
 const PY_ECHO = `
 import subprocess, sys, time
-n = int(sys.argv[1]); t = time.perf_counter()
+n = int(sys.argv[1]); t = time.perf_counter(); c = time.process_time()
 for _ in range(n):
     assert subprocess.run(['echo', 'hello'], capture_output=True).stdout == b'hello\\n'
-print(time.perf_counter() - t)
+print(time.perf_counter() - t, time.process_time() - c)
 `;
 const PY_CAT = `
 import subprocess, sys, threading, time
 total = int(sys.argv[1]); chunk = b'x' * (1 << 20)
-t = time.perf_counter()
+t = time.perf_counter(); c = time.process_time()
 p = subprocess.Popen(['cat'], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 def feed():
     left = total
@@ -61,7 +85,7 @@ while True:
     got += len(b)
 p.wait()
 assert got == total
-print(time.perf_counter() - t)
+print(time.perf_counter() - t, time.process_time() - c)
 `;
 
 /** A generated source of `total` bytes in 1 MiB chunks. */
@@ -92,6 +116,18 @@ function assertBytes(got: number, want: number, who: string): void {
   if (got !== want) throw new Error(`${who} streamed ${got} bytes, expected ${want}`);
 }
 
+async function streamPeer(
+  quick: boolean,
+  pump: (total: number, sink: Writable & { bytes: number }) => Promise<void>,
+) {
+  const total = streamBytes(quick);
+  const sink = counter();
+  const mb = total / 1e6;
+  const sample = await timed(mb, CPU_MB, mb, () => pump(total, sink));
+  assertBytes(sink.bytes, total, 'peer');
+  return sample;
+}
+
 await runSuite({
   title: '@cb/proc',
   scenarios: [
@@ -100,20 +136,13 @@ await runSuite({
       unit: 'spawns/s',
       baseline: 'child_process.spawn',
       compare: ['execa 9'],
+      rounds: 9,
       peers: {
-        'child_process.spawn': async ({ quick }) => {
-          for (let i = 0; i < spawns(quick); i++) await bareWait('true', [], 'inherit');
-          return spawns(quick);
-        },
-        '@cb/proc run': async ({ quick }) => {
-          for (let i = 0; i < spawns(quick); i++) await run(['true']);
-          return spawns(quick);
-        },
-        'execa 9': async ({ quick }) => {
-          for (let i = 0; i < spawns(quick); i++) await execa('true', { stdio: 'inherit' });
-          return spawns(quick);
-        },
-        'python3 subprocess.run': ({ quick }) => python(PY_TRUE, spawns(quick)),
+        'child_process.spawn': ({ quick }) => spawnLoop(quick, () => bareWait('true', [], 'inherit')),
+        '@cb/proc run': ({ quick }) => spawnLoop(quick, () => run(['true'])),
+        'execa 9': ({ quick }) => spawnLoop(quick, () => execa('true', { stdio: 'inherit' })),
+        'python3 subprocess.run': ({ quick }) =>
+          python(PY_TRUE, spawns(quick), spawns(quick), CPU_SPAWN, spawns(quick)),
       },
     },
     {
@@ -121,29 +150,25 @@ await runSuite({
       unit: 'spawns/s',
       baseline: 'child_process.spawn',
       compare: ['execa 9'],
+      rounds: 9,
       peers: {
-        'child_process.spawn': async ({ quick }) => {
-          for (let i = 0; i < spawns(quick); i++) {
+        'child_process.spawn': ({ quick }) =>
+          spawnLoop(quick, async () => {
             const out = await bareWait('echo', ['hello'], 'capture');
             if (out?.toString() !== 'hello\n') throw new Error('bad output');
-          }
-          return spawns(quick);
-        },
-        '@cb/proc run': async ({ quick }) => {
-          for (let i = 0; i < spawns(quick); i++) {
+          }),
+        '@cb/proc run': ({ quick }) =>
+          spawnLoop(quick, async () => {
             const r = await run(['echo', 'hello'], { capture: true });
             if (r.stdout?.toString() !== 'hello\n') throw new Error('bad output');
-          }
-          return spawns(quick);
-        },
-        'execa 9': async ({ quick }) => {
-          for (let i = 0; i < spawns(quick); i++) {
+          }),
+        'execa 9': ({ quick }) =>
+          spawnLoop(quick, async () => {
             const r = await execa('echo', ['hello'], { stdin: 'ignore' });
             if (r.stdout !== 'hello') throw new Error('bad output');
-          }
-          return spawns(quick);
-        },
-        'python3 subprocess.run': ({ quick }) => python(PY_ECHO, spawns(quick)),
+          }),
+        'python3 subprocess.run': ({ quick }) =>
+          python(PY_ECHO, spawns(quick), spawns(quick), CPU_SPAWN, spawns(quick)),
       },
     },
     {
@@ -151,45 +176,43 @@ await runSuite({
       unit: 'MB/s',
       baseline: 'child_process.spawn',
       compare: ['execa 9'],
-      rounds: 3,
+      rounds: 5,
       peers: {
-        'child_process.spawn': async ({ quick }) => {
-          const total = streamBytes(quick);
-          const sink = counter();
-          await new Promise<void>((resolve, reject) => {
-            const child = spawn('cat', [], { stdio: ['pipe', 'pipe', 'inherit'] });
-            source(total).pipe(child.stdin);
-            child.stdout.pipe(sink);
-            child.on('error', reject);
-            child.on('close', () => resolve());
-          });
-          assertBytes(sink.bytes, total, 'child_process');
-          return total / 1e6;
-        },
-        '@cb/proc run': async ({ quick }) => {
-          const total = streamBytes(quick);
-          const sink = counter();
-          await run(['cat'], { input: source(total), stdout: sink, check: true });
-          assertBytes(sink.bytes, total, '@cb/proc');
-          return total / 1e6;
-        },
-        'execa 9': async ({ quick }) => {
-          const total = streamBytes(quick);
-          const sink = counter();
-          const sub = execa('cat', { buffer: false, stdin: 'pipe', stdout: 'pipe' });
-          source(total).pipe(sub.stdin);
-          sub.stdout.pipe(sink);
-          await sub;
-          assertBytes(sink.bytes, total, 'execa');
-          return total / 1e6;
-        },
+        'child_process.spawn': ({ quick }) =>
+          streamPeer(
+            quick,
+            (total, sink) =>
+              new Promise<void>((resolve, reject) => {
+                const child = spawn('cat', [], { stdio: ['pipe', 'pipe', 'inherit'] });
+                source(total).pipe(child.stdin);
+                child.stdout.pipe(sink);
+                child.on('error', reject);
+                child.on('close', () => resolve());
+              }),
+          ),
+        '@cb/proc run': ({ quick }) =>
+          streamPeer(quick, async (total, sink) => {
+            await run(['cat'], { input: source(total), stdout: sink, check: true });
+          }),
+        // The default child leads its own session (for tree killing); on kernels with
+        // sched_autogroup a new session is a new scheduling group, which slows a tight pipe
+        // ping-pong with the parent. Without killTree the child stays in the parent's session.
+        '@cb/proc run (killTree: false)': ({ quick }) =>
+          streamPeer(quick, async (total, sink) => {
+            await run(['cat'], { input: source(total), stdout: sink, check: true, killTree: false });
+          }),
+        'execa 9': ({ quick }) =>
+          streamPeer(quick, async (total, sink) => {
+            const sub = execa('cat', { buffer: false, stdin: 'pipe', stdout: 'pipe' });
+            source(total).pipe(sub.stdin);
+            sub.stdout.pipe(sink);
+            await sub;
+          }),
         'python3 subprocess.Popen': ({ quick }) => {
           const total = streamBytes(quick);
-          const { seconds } = python(PY_CAT, total);
-          return { work: total / 1e6, seconds };
+          return python(PY_CAT, total, total / 1e6, CPU_MB, total / 1e6);
         },
       },
     },
   ],
 });
-

@@ -24,7 +24,7 @@ import {
   POPEN_KEYS,
   type PopenOptions,
 } from './options.js';
-import { signalTarget, type Tracked, terminate, track, untrack } from './tree.js';
+import { childExited, signalTarget, type Tracked, terminate, track, untrack } from './tree.js';
 import { lookup } from './which.js';
 
 /** What `communicate()` returns: each stream's output, or `null` when it was not a pipe. */
@@ -178,8 +178,7 @@ export class Popen<T extends Buffer | string = Buffer> {
   readonly pid: number;
   /** Writable end of the child's stdin when `stdin: PIPE`, else `null`. */
   readonly stdin: Writable | null;
-  /** Readable end of the child's stdout when `stdout: PIPE`, else `null`. */
-  stdout: Readable | null;
+  #stdout: Readable | null;
   /** Readable end of the child's stderr when `stderr: PIPE`, else `null`. */
   readonly stderr: Readable | null;
 
@@ -217,6 +216,7 @@ export class Popen<T extends Buffer | string = Buffer> {
       if (found.path === null)
         throw describeSpawnFailure({ ...o, file: (o.cmd as readonly string[])[0]! }, undefined);
     }
+    if (o.signal?.aborted) throw new AbortError(o.cmd, null, null, o.signal.reason);
     let child: ChildProcess;
     try {
       child = spawn(o.file, o.argv.slice(1), {
@@ -248,7 +248,7 @@ export class Popen<T extends Buffer | string = Buffer> {
     // that too. The error still reaches a write callback.
     child.stdin?.on('error', noop);
     this.stdin = o.exposed[0] ? child.stdin : null;
-    this.stdout = o.exposed[1] ? child.stdout : null;
+    this.#stdout = o.exposed[1] ? child.stdout : null;
     this.stderr = o.exposed[2] ? child.stderr : null;
     if (o.feed !== null && child.stdin) {
       writeInput(o, child.stdin, o.feed, (error) => this.#fail({ kind: 'input', error }));
@@ -260,7 +260,7 @@ export class Popen<T extends Buffer | string = Buffer> {
       child.once('exit', (code, signal) => {
         this.#returncode = returncodeOf(code, signal);
         this.#signal = signal;
-        if (!this.#tracked.terminating) untrack(this.#tracked);
+        if (!this.#tracked.terminating && o.cleanup) childExited(this.#tracked);
         resolve();
       });
     });
@@ -288,13 +288,18 @@ export class Popen<T extends Buffer | string = Buffer> {
       },
       handOffStdout: (p) => {
         const s = p.#child.stdout as Socket;
-        p.stdout = null;
+        p.#stdout = null;
         return s;
       },
       partial: (p) => p.#partial(),
       options: (p) => p.#o,
       signal: (p) => p.#signal,
     };
+  }
+
+  /** Readable end of the child's stdout when `stdout: PIPE`, else `null`. */
+  get stdout(): Readable | null {
+    return this.#stdout;
   }
 
   /** Exit code once the child has exited (minus the signal number if a signal killed it), else `null`. */

@@ -10,6 +10,8 @@ export interface Tracked {
   readonly tree: boolean;
   /** Set once SIGTERM went out; the exit hook then sends SIGKILL instead. */
   terminating: boolean;
+  /** The child itself exited while descendants stayed in its group ("lingering"). */
+  leaderGone?: boolean;
 }
 
 const live = new Set<Tracked>();
@@ -84,7 +86,9 @@ function sleepSync(ms: number): void {
 function onExit(): void {
   // The parent is going away: SIGTERM everything it still owns, give it a short, bounded grace
   // (the event loop is over, so this waits synchronously), then SIGKILL what is left.
-  const targets = [...live];
+  // A lingering group is signalled only while /proc shows it still has live members, so a
+  // process group id the system has since handed to someone else is never hit.
+  const targets = [...live].filter((t) => !t.leaderGone || !HAS_PROC || isAlive(t));
   live.clear();
   uninstall();
   for (const t of targets) signalTarget(t, t.terminating ? 'SIGKILL' : 'SIGTERM');
@@ -99,12 +103,14 @@ function onExit(): void {
 }
 
 function onSignal(sig: NodeJS.Signals): void {
+  // Our children sit in their own process groups, so the terminal's Ctrl-C (or a hangup) did not
+  // reach them: pass it on, as the terminal would have.
+  for (const t of live) if (!t.leaderGone || !HAS_PROC || isAlive(t)) signalTarget(t, sig);
   // Someone else handles this signal: the application decides whether to exit, and the exit hook
-  // still covers the children when it does.
+  // covers what is left when it does.
   if (process.listenerCount(sig) > 1) return;
-  // Our children sit in their own process groups, so the terminal's Ctrl-C did not reach them.
-  // They get the same SIGTERM-then-SIGKILL as on exit (a plain SIGINT would not do: shells start
-  // background jobs with SIGINT ignored), then we die of the signal as if nobody had listened.
+  // Nobody else: clean up as on exit (the forwarded signal may not be enough: shells start
+  // background jobs with SIGINT ignored), then die of the signal as if nobody had listened.
   onExit();
   process.kill(process.pid, sig);
 }
@@ -125,8 +131,19 @@ function uninstall(): void {
 
 /** Registers a child so it cannot outlive this process. */
 export function track(t: Tracked): void {
+  // Lingering groups whose last member is gone need no cleanup any more.
+  for (const x of live) if (x.leaderGone && !signalTarget(x, 0)) live.delete(x);
   live.add(t);
   install();
+}
+
+/**
+ * The child itself exited. Its group stays tracked while descendants linger in it (a shell's
+ * `cmd &`), so they do not outlive this process either; an empty group is forgotten at once.
+ */
+export function childExited(t: Tracked): void {
+  if (t.tree && signalTarget(t, 0)) t.leaderGone = true;
+  else untrack(t);
 }
 
 /** Forgets a child (it exited, or its tree was killed). */

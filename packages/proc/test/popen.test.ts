@@ -1,4 +1,17 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEVNULL, MaxBufferError, PIPE, Popen, popen, run, STDOUT, TimeoutExpired } from '../src/index.js';
@@ -140,5 +153,34 @@ describe('Popen', () => {
     const p = popen(['true']);
     await expect(p.wait({ timeout: 1 } as never)).rejects.toThrow(TypeError);
     await p.wait();
+  });
+});
+
+describe('streams and descriptors', () => {
+  it('writes straight into an open file stream and reads from a file stream as input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-proc-streams-'));
+    try {
+      const src = join(dir, 'in.txt');
+      writeFileSync(src, 'hello file\n'.repeat(1000));
+      const out = createWriteStream(join(dir, 'out.gz'));
+      await once(out, 'open');
+      await run(['gzip', '-c'], { input: createReadStream(src), stdout: out, check: true });
+      out.end();
+      await once(out, 'close');
+      const back = await run(['gzip', '-dc', join(dir, 'out.gz')], { capture: true, text: true });
+      expect(back.stdout).toBe(readFileSync(src, 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts a file descriptor for stdin', async () => {
+    const fd = openSync('/etc/hostname', 'r');
+    try {
+      const out = await run(['cat'], { stdin: fd, capture: true, text: true });
+      expect(out.stdout).toBe(readFileSync('/etc/hostname', 'utf8'));
+    } finally {
+      closeSync(fd);
+    }
   });
 });
