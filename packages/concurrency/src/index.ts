@@ -18,6 +18,7 @@ export {
   limit,
   type LimitFunction,
   type LimitOptions,
+  type LimitRunOptions,
   map,
   type MapContext,
   type MapOptions,

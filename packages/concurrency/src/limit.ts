@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
 import { AbortError } from './errors.js';
-import { checkCount, checkKeys, checkSignal } from './options.js';
+import { abortErrorFor, checkCount, checkKeys, checkSignal } from './options.js';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -26,7 +26,25 @@ export interface LimitFunction {
    * `reason`). Running calls are not affected.
    */
   clearQueue(reason?: unknown): void;
+  /**
+   * Runs `fn(signal)` under the limit with an `AbortSignal`: aborting it while the call waits in
+   * the queue rejects it at once with `AbortError` and it never runs (it keeps counting in
+   * `pendingCount` until its turn comes, when it is skipped). Once running, `fn` gets the signal
+   * and decides itself how to stop.
+   */
+  run<R>(
+    fn: (signal: AbortSignal | undefined) => R | PromiseLike<R>,
+    options?: LimitRunOptions,
+  ): Promise<Awaited<R>>;
 }
+
+/** Options of `limited.run(fn, options)`. */
+export interface LimitRunOptions {
+  /** Cancels the call while it is queued; passed to `fn` once it runs. */
+  signal?: AbortSignal;
+}
+
+const RUN_KEYS = new Set(['signal']);
 
 /** Options form of `limit()`. */
 export interface LimitOptions {
@@ -92,7 +110,44 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
       void inner(runner, fn as (...a: unknown[]) => unknown, args, resolve as (v: unknown) => void, reject);
     });
   }) as LimitFunction;
+  const run = <R>(
+    fn: (signal: AbortSignal | undefined) => R | PromiseLike<R>,
+    options?: LimitRunOptions,
+  ): Promise<Awaited<R>> => {
+    if (typeof fn !== 'function')
+      return Promise.reject(new TypeError('limit.run: expected a function to run'));
+    let signal: AbortSignal | undefined;
+    if (options !== undefined) {
+      checkKeys(options, RUN_KEYS, 'limit.run');
+      signal = checkSignal(options.signal, 'limit.run');
+    }
+    if (signal?.aborted) return Promise.reject(abortErrorFor(signal, 'limit.run'));
+    if (!signal) return limited(fn, undefined);
+    const s = signal;
+    return new Promise<Awaited<R>>((resolve, reject) => {
+      let skipped = false;
+      const onAbort = () => {
+        skipped = true;
+        reject(abortErrorFor(s, 'limit.run'));
+      };
+      s.addEventListener('abort', onAbort, { once: true });
+      const guarded = (): R | PromiseLike<R> | undefined => {
+        s.removeEventListener('abort', onAbort);
+        if (skipped) return undefined;
+        return fn(s);
+      };
+      const settle = (ok: boolean) => (value: unknown) => {
+        s.removeEventListener('abort', onAbort);
+        if (ok) resolve(value as Awaited<R>);
+        else reject(value);
+      };
+      const rejectOnClear = settle(false);
+      waiting.push(rejectOnClear);
+      void inner(runner, guarded as (...a: unknown[]) => unknown, [], settle(true), rejectOnClear);
+    });
+  };
   Object.defineProperties(limited, {
+    run: { value: run },
     activeCount: { get: () => inner.activeCount },
     pendingCount: { get: () => inner.pendingCount },
     concurrency: {

@@ -311,3 +311,52 @@ describe('limit() clearQueue timing', () => {
     expect(await cap(async () => 'after')).toBe('after');
   });
 });
+
+describe('limit().run with a signal', () => {
+  it('an aborted queued call rejects at once and never runs; a running one gets the signal', async () => {
+    const cap = limit(1);
+    const gate = new AbortController();
+    let sawSignal: AbortSignal | undefined;
+    const running = cap.run(
+      (signal) =>
+        new Promise<string>((resolve) => {
+          sawSignal = signal;
+          signal?.addEventListener('abort', () => resolve('stopped'), { once: true });
+        }),
+      { signal: gate.signal },
+    );
+    const ac = new AbortController();
+    let ran = false;
+    const queued = cap.run(
+      () => {
+        ran = true;
+      },
+      { signal: ac.signal },
+    );
+    const after = cap.run(async () => 'after');
+    ac.abort('not needed');
+    const err = (await queued.catch((e: unknown) => e)) as AbortError;
+    expect(err).toBeInstanceOf(AbortError);
+    expect(err.cause).toBe('not needed');
+    gate.abort();
+    expect(await running).toBe('stopped');
+    expect(sawSignal).toBe(gate.signal);
+    expect(await after).toBe('after');
+    expect(ran).toBe(false);
+  });
+
+  it('rejects an already aborted signal and unknown options', async () => {
+    const cap = limit(1);
+    await expect(cap.run(() => 1, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    expect(() => cap.run(() => 1, { timeout: 1 } as never)).toThrow(TypeError);
+  });
+
+  it('clearQueue() also rejects queued run() calls', async () => {
+    const cap = limit(1);
+    const first = cap.run(() => new Promise((r) => setTimeout(r, 5)));
+    const second = cap.run(() => 2, { signal: new AbortController().signal });
+    cap.clearQueue();
+    await expect(second).rejects.toBeInstanceOf(AbortError);
+    await first;
+  });
+});

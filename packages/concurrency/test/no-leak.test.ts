@@ -68,6 +68,13 @@ describe('no leaks', () => {
     expect(r).toMatchObject({ exited: true, code: 0 });
   }, 40_000);
 
+  it('a Timer whose fn fails and was never joined surfaces the error as an uncaught exception', async () => {
+    const r = await runChild('timer-error', 30_000);
+    expect(r.exited).toBe(true);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('nobody joined this timer');
+  }, 40_000);
+
   it('control: a started, uncancelled timer does keep the child alive', async () => {
     const r = await runChild('leak-control', 3_000);
     expect(r.exited).toBe(false);
