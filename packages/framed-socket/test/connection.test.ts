@@ -271,6 +271,34 @@ describe('connect + createServer', () => {
   it('rejects unknown option keys with a TypeError', async () => {
     expect(() => connect({ port: 1, hots: 'x' } as never)).toThrow(TypeError);
     expect(() => createServer({ onConnect: () => {} } as never)).toThrow(TypeError);
+    expect(() => createServer().listen({ port: 0, hots: 'x' } as never)).toThrow(TypeError);
+    expect(() => createServer().close({ gracefull: true } as never)).toThrow(TypeError);
+  });
+
+  it('rejects bad option values with INVALID_OPTION naming the option', async () => {
+    expect(() => connect({ port: 70_000 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', option: 'port' }),
+    );
+    expect(() => connect({ port: 1, timeoutMs: -1 })).toThrow(
+      expect.objectContaining({ option: 'timeoutMs' }),
+    );
+    expect(() => connect({ port: 1, codec: {} as never })).toThrow(
+      expect.objectContaining({ option: 'codec' }),
+    );
+    expect(() => createServer({ maxConnections: 0 })).toThrow(
+      expect.objectContaining({ option: 'maxConnections' }),
+    );
+    expect(() => createServer({ highWaterMark: 1.5 })).toThrow(
+      expect.objectContaining({ option: 'highWaterMark' }),
+    );
+  });
+
+  it('listen() rejects with the system error when the port is taken', async () => {
+    const { port } = await echoServer();
+    const other = createServer();
+    defer(() => other.close({ graceful: false }));
+    await expect(other.listen(port, '127.0.0.1')).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    expect(other.listening).toBe(false);
   });
 
   it('works over a unix socket in a temp dir', async () => {
