@@ -8,7 +8,7 @@ import { type CellValue, Formatter, type WriterOptions, writeSettings } from './
 export type ParseStreamOptions = Omit<ReaderOptions, 'signal'>;
 
 /** Options of {@link stringifyStream}: dialect options, `writeBom` and `bufferSize`. */
-export type StringifyStreamOptions = Omit<WriterOptions, 'end'>;
+export type StringifyStreamOptions = Omit<WriterOptions, 'end' | 'signal'>;
 
 /**
  * A Transform for `pipe()`/`pipeline()`: text or bytes in, rows out (object mode), with exactly the
@@ -77,7 +77,9 @@ export function parseStream<const O extends ParseStreamOptions = ParseStreamOpti
  * await pipeline(Readable.from(rows), stringifyStream({ dialect: 'unix' }), createWriteStream('out.csv'));
  */
 export function stringifyStream(options: StringifyStreamOptions = {}): Transform {
-  if ('end' in options) throw new TypeError('stringifyStream() takes no `end` option');
+  if ('end' in options || 'signal' in options) {
+    throw new TypeError('stringifyStream() takes no `end` or `signal` option: destroy the stream instead');
+  }
   const settings = writeSettings(options);
   const formatter = new Formatter(settings.dialect);
   let buffer = settings.writeBom ? '\ufeff' : '';

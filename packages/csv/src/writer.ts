@@ -32,9 +32,11 @@ export interface WriterOptions extends DialectOptions {
   bufferSize?: number;
   /** `close()` ends a Writable sink (a file path sink is always closed). @default true */
   end?: boolean;
+  /** Aborting makes `drain()`/`close()` reject with the signal's reason and destroys a file path sink. */
+  signal?: AbortSignal;
 }
 
-const WRITER_KEYS = new Set<string>([...DIALECT_KEYS, 'dialect', 'writeBom', 'bufferSize', 'end']);
+const WRITER_KEYS = new Set<string>([...DIALECT_KEYS, 'dialect', 'writeBom', 'bufferSize', 'end', 'signal']);
 
 function hasCustomToString(value: object): boolean {
   return (
@@ -214,6 +216,7 @@ interface WriteSettings {
   readonly writeBom: boolean;
   readonly bufferSize: number;
   readonly end: boolean;
+  readonly signal: AbortSignal | undefined;
 }
 
 /** Normalizes writer options; `extraKeys` are accepted and ignored (the caller handles them). */
@@ -223,10 +226,14 @@ export function writeSettings(options: WriterOptions = {}, extraKeys: readonly s
   for (const [key, value] of Object.entries(options)) {
     if (extraKeys.includes(key)) continue;
     if (!WRITER_KEYS.has(key)) throw new TypeError(`Unknown writer option \`${key}\``);
-    if (key !== 'writeBom' && key !== 'bufferSize' && key !== 'end') dialectOptions[key] = value;
+    if (key !== 'writeBom' && key !== 'bufferSize' && key !== 'end' && key !== 'signal')
+      dialectOptions[key] = value;
   }
   const dialect = makeDialect(dialectOptions as DialectOptions);
-  const { writeBom = false, bufferSize = 65536, end = true } = options;
+  const { writeBom = false, bufferSize = 65536, end = true, signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new CsvError('CSV_INVALID_OPTION', '`signal` must be an AbortSignal', { value: signal });
+  }
   if (typeof writeBom !== 'boolean')
     throw new CsvError('CSV_INVALID_OPTION', '`writeBom` must be a boolean', { value: writeBom });
   if (typeof end !== 'boolean')
@@ -236,7 +243,7 @@ export function writeSettings(options: WriterOptions = {}, extraKeys: readonly s
       value: bufferSize,
     });
   }
-  return Object.freeze({ dialect, writeBom, bufferSize, end });
+  return Object.freeze({ dialect, writeBom, bufferSize, end, signal });
 }
 
 /**
@@ -262,6 +269,10 @@ export class CsvWriter {
   private readonly onError = (err: unknown): void => {
     this.failure ??= err;
   };
+  private readonly abort = (): void => {
+    this.failure ??= this.settings.signal?.reason;
+    if (this.ownsStream) (this.stream as Writable).destroy();
+  };
 
   /** Prefer {@link writer}; this constructor takes the same arguments. */
   constructor(sink: WriterSink, options: WriterOptions = {}) {
@@ -283,6 +294,9 @@ export class CsvWriter {
     }
     this.stream?.on('error', this.onError);
     if (this.settings.writeBom) this.buffer = '\ufeff';
+    const { signal } = this.settings;
+    if (signal?.aborted) this.abort();
+    else signal?.addEventListener('abort', this.abort, { once: true });
   }
 
   /** Rows written so far. */
@@ -371,9 +385,21 @@ export class CsvWriter {
     await this.settle();
     const stream = this.stream;
     if (stream && this.needDrain && this.failure === undefined) {
-      await Promise.race([once(stream as Writable, 'drain'), once(stream as Writable, 'error')]).catch(
-        () => {},
-      );
+      // One controller removes both listeners whichever event wins; the user's signal also ends the wait.
+      const done = new AbortController();
+      const user = this.settings.signal;
+      const signal = user ? AbortSignal.any([done.signal, user]) : done.signal;
+      try {
+        await Promise.race([
+          once(stream as Writable, 'drain', { signal }),
+          once(stream as Writable, 'error', { signal }),
+        ]);
+      } catch {
+        // an error event or an abort: reported through `failure` below
+      } finally {
+        done.abort();
+      }
+      if (user?.aborted) this.failure ??= user.reason;
     }
     this.needDrain = false;
     if (this.failure !== undefined) throw this.failure;
@@ -393,8 +419,12 @@ export class CsvWriter {
     if (stream && (this.ownsStream || this.settings.end)) {
       if (this.failure === undefined) {
         await new Promise<void>((resolve) => {
-          stream.end(() => resolve());
-          stream.once('error', () => resolve());
+          const settle = () => {
+            stream.removeListener('error', settle);
+            resolve();
+          };
+          stream.once('error', settle);
+          stream.end(settle);
         });
       }
       if (this.ownsStream && !stream.closed) {
@@ -403,6 +433,7 @@ export class CsvWriter {
       }
     }
     stream?.removeListener('error', this.onError);
+    this.settings.signal?.removeEventListener('abort', this.abort);
     if (this.failure !== undefined) throw this.failure;
   }
 }

@@ -122,6 +122,37 @@ describe('writer sinks', () => {
     await expect(w.close()).rejects.toThrow('disk full');
   });
 
+  it('stops waiting for a stuck sink when the signal aborts, and leaves no listeners behind', async () => {
+    const stuck = new Writable({ highWaterMark: 1, write() {} });
+    const controller = new AbortController();
+    const w = writer(stuck, { bufferSize: 0, signal: controller.signal, end: false });
+    expect(w.writeRow(['a'])).toBe(false);
+    const waiting = w.drain();
+    controller.abort(new Error('gave up'));
+    await expect(waiting).rejects.toThrow('gave up');
+    await expect(w.close()).rejects.toThrow('gave up');
+    expect(stuck.listenerCount('drain')).toBe(0);
+    expect(stuck.listenerCount('error')).toBe(0);
+    stuck.destroy();
+  });
+
+  it('drains many times without piling up listeners', async () => {
+    let writes = 0;
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(_c, _e, cb) {
+        writes++;
+        setImmediate(cb);
+      },
+    });
+    const w = writer(slow, { bufferSize: 0 });
+    for (let k = 0; k < 30; k++) if (!w.writeRow([k])) await w.drain();
+    await w.close();
+    expect(writes).toBe(30);
+    expect(slow.listenerCount('error')).toBe(0);
+    expect(slow.listenerCount('drain')).toBe(0);
+  });
+
   it('waits for an async callback sink before close() resolves', async () => {
     const got: string[] = [];
     const w = writer(async (chunk) => {
