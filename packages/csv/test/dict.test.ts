@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CsvError, DictReader, DictWriter, dictReader, stringify } from '../src/index.js';
-import { python } from './oracle.js';
+import { python, rng } from './oracle.js';
 
 function collect(): { sink: (s: string) => void; text: () => string } {
   let out = '';
@@ -42,6 +42,39 @@ describe('DictReader', () => {
       const got = [...r].map((rec) => Object.entries(rec));
       expect(got, c.text).toEqual(expected[k]!.rows);
       expect(r.fieldnames).toEqual(expected[k]!.fieldnames);
+    }
+  });
+
+  it('reads 500 random inputs with random restkey/restval exactly as Python DictReader does', () => {
+    const alphabet = ['a', 'b', 'k', ',', ',', '\n', '\r\n', '"', ' ', '1', 'é'];
+    const cases = Array.from({ length: 500 }, (_, seed) => {
+      const r = rng(seed + 1);
+      let text = '';
+      const len = Math.floor(r() * 40);
+      for (let k = 0; k < len; k++) text += alphabet[Math.floor(r() * alphabet.length)];
+      const fieldnames = r() < 0.3 ? ['x', 'y'] : undefined;
+      return { text, fieldnames, restkey: 'rest', restval: r() < 0.5 ? '' : 'missing' };
+    });
+    const expected = python<{ rows: [string, unknown][][]; fieldnames: string[] | null }>(
+      cases.map((c) => ({
+        op: 'dict_read' as const,
+        text: c.text,
+        dialect: {},
+        ...(c.fieldnames ? { fieldnames: c.fieldnames } : {}),
+        restkey: c.restkey,
+        restval: c.restval,
+      })),
+    );
+    for (const [k, c] of cases.entries()) {
+      const r = new DictReader(c.text, {
+        ...(c.fieldnames ? { fieldnames: c.fieldnames } : {}),
+        restkey: c.restkey,
+        restval: c.restval,
+      });
+      // Compared as objects: JS lists integer-like keys first, whatever order they were set in.
+      const want = expected[k]!.rows.map((entries) => Object.fromEntries(entries));
+      expect([...r], JSON.stringify(c)).toEqual(want);
+      expect(r.fieldnames ?? null).toEqual(expected[k]!.fieldnames);
     }
   });
 
