@@ -11,17 +11,19 @@ export interface TaskContext {
   /** Name given to `runTask`, if any. */
   readonly name: string | undefined;
   /** Per-task values of every `local()` object, keyed by that object. */
-  readonly locals: Map<object, object>;
+  readonly locals: WeakMap<object, object>;
 }
 
 const STORAGE_KEY = Symbol.for('cb.concurrency.taskStorage');
 const COUNTER_KEY = Symbol.for('cb.concurrency.taskCounter');
+const MAIN_LOCALS_KEY = Symbol.for('cb.concurrency.mainLocals');
 const TASK_NAME_KEY = Symbol.for('cb.currentTaskName');
 const THREAD_NAME_KEY = Symbol.for('cb.threadName');
 
 type GlobalSlots = {
   [STORAGE_KEY]?: AsyncLocalStorage<TaskContext>;
   [COUNTER_KEY]?: { next: number };
+  [MAIN_LOCALS_KEY]?: WeakMap<object, object>;
   [TASK_NAME_KEY]?: () => string | undefined;
   [THREAD_NAME_KEY]?: unknown;
 };
@@ -31,16 +33,24 @@ const slots = globalThis as typeof globalThis & GlobalSlots;
 // the storage lives on a global symbol and is created only by the first copy that loads.
 slots[STORAGE_KEY] ??= new AsyncLocalStorage<TaskContext>();
 slots[COUNTER_KEY] ??= { next: 1 };
+slots[MAIN_LOCALS_KEY] ??= new WeakMap();
 /** The process-wide task storage. */
 export const taskStorage: AsyncLocalStorage<TaskContext> = slots[STORAGE_KEY];
 const counter = slots[COUNTER_KEY];
+/** `local()` values of code outside any task (the "main thread" of Python's threading.local). */
+const mainLocals = slots[MAIN_LOCALS_KEY];
 
 // The contract with @cb/log: it calls this to fill in `taskName` without depending on us.
 slots[TASK_NAME_KEY] ??= () => taskStorage.getStore()?.name;
 
-/** A new task context; `locals` is shared with `parent` when given (same task, new owner identity). */
-export function newContext(name: string | undefined, parent?: TaskContext): TaskContext {
-  return { id: counter.next++, name, locals: parent ? parent.locals : new Map() };
+/**
+ * A new task context. With `sameTaskAs`, it is the same task under a new owner identity (for
+ * `RLock`): same name and the same `local()` values; `null` means "the code outside any task".
+ */
+export function newContext(name: string | undefined, sameTaskAs?: TaskContext | null): TaskContext {
+  const locals =
+    sameTaskAs === undefined ? new WeakMap() : sameTaskAs === null ? mainLocals : sameTaskAs.locals;
+  return { id: counter.next++, name, locals };
 }
 
 /**
@@ -99,17 +109,12 @@ export function local<T extends object = Record<string, unknown>>(init?: () => P
   if (init !== undefined && typeof init !== 'function')
     throw new TypeError('local: `init` must be a function');
   const key = {};
-  let mainValues: object | undefined;
   const values = (): Record<PropertyKey, unknown> => {
-    const ctx = taskStorage.getStore();
-    if (!ctx) {
-      mainValues ??= Object.assign(Object.create(null), init?.());
-      return mainValues as Record<PropertyKey, unknown>;
-    }
-    let v = ctx.locals.get(key);
+    const locals = taskStorage.getStore()?.locals ?? mainLocals;
+    let v = locals.get(key);
     if (!v) {
       v = Object.assign(Object.create(null) as object, init?.());
-      ctx.locals.set(key, v);
+      locals.set(key, v);
     }
     return v as Record<PropertyKey, unknown>;
   };

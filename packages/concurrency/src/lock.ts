@@ -239,7 +239,7 @@ export class RLock implements ConditionLock {
         hold.release();
       }
     }
-    const scope: TaskContext = newContext(me?.name, me);
+    const scope: TaskContext = newContext(me?.name, me ?? null);
     return taskStorage.run(scope, async (): Promise<Awaited<R>> => {
       const hold = await this.acquire(options);
       try {

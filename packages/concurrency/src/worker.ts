@@ -20,7 +20,7 @@ interface BatchMessage {
 type TaskContext = {
   readonly id: number;
   readonly name: string | undefined;
-  readonly locals: Map<object, object>;
+  readonly locals: WeakMap<object, object>;
 };
 const slots = globalThis as typeof globalThis & Record<symbol, unknown>;
 const STORAGE_KEY = Symbol.for('cb.concurrency.taskStorage');
@@ -87,7 +87,7 @@ function runBatch(fn: TaskFn, message: BatchMessage): void {
       const result =
         name === undefined
           ? fn(tasks[i])
-          : storage.run({ id: counter.next++, name, locals: new Map() }, fn, tasks[i]);
+          : storage.run({ id: counter.next++, name, locals: new WeakMap() }, fn, tasks[i]);
       if (isThenable(result)) {
         pending ??= [];
         pending.push(

@@ -97,3 +97,19 @@ describe('currentThread()', () => {
     expect(currentThread()).toEqual({ name: 'MainThread', id: threadId, isMain: isMainThread });
   });
 });
+
+describe('local() under RLock.runExclusive', () => {
+  it('sees the same values inside runExclusive as outside it, in a task and outside any task', async () => {
+    const { RLock } = await import('../src/index.js');
+    const rlock = new RLock();
+    const data = local<{ v: string }>();
+    data.v = 'main';
+    expect(await rlock.runExclusive(() => data.v)).toBe('main');
+    const inTask = await runTask('t', async () => {
+      data.v = 'task';
+      return rlock.runExclusive(() => [data.v, currentTaskName()]);
+    });
+    expect(inTask).toEqual(['task', 't']);
+    expect(data.v).toBe('main');
+  });
+});
