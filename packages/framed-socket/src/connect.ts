@@ -105,7 +105,14 @@ export function connect(options: ConnectOptions): Promise<FramedConnection> {
     if (useTls) {
       const extra = options.tls === true ? {} : (options.tls as tls.ConnectionOptions);
       const servername = path === undefined && !net.isIP(host) ? host : undefined;
-      socket = tls.connect({ ...(servername ? { servername } : {}), ...extra, ...base });
+      // tls.connect honours allowHalfOpen (needed for end()) though @types/node does not list it.
+      const tlsOptions: tls.ConnectionOptions & { allowHalfOpen: boolean } = {
+        ...(servername ? { servername } : {}),
+        ...extra,
+        ...base,
+        allowHalfOpen: true,
+      };
+      socket = tls.connect(tlsOptions);
     } else {
       socket = net.connect({ ...base, allowHalfOpen: true });
     }

@@ -80,6 +80,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
   readonly server: net.Server;
   readonly #connections = new Set<FramedConnection>();
   readonly #handlers = new Set<Promise<void>>();
+  readonly #sockets = new Set<net.Socket>();
   #closing: Promise<void> | null = null;
 
   /** @internal Use {@link createServer}. */
@@ -120,13 +121,23 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
       this.emit('connection', conn);
     };
     this.server = options.tls
-      ? tls.createServer(options.tls, accept)
+      ? tls.createServer({ ...options.tls, allowHalfOpen: true }, accept)
       : net.createServer({ allowHalfOpen: true }, accept);
     if (options.maxConnections !== undefined) {
       this.server.maxConnections = intOption('maxConnections', options.maxConnections, 1);
     }
-    // Errors of sockets that fail before a connection object exists (TLS handshakes) are theirs.
-    this.server.on('tlsClientError', () => {});
+    // Every TCP socket, including TLS ones still in their handshake (no connection object yet).
+    this.server.on('connection', (raw: net.Socket) => {
+      this.#sockets.add(raw);
+      raw.once('close', () => this.#sockets.delete(raw));
+    });
+    // A failed handshake never becomes a connection: drop its socket.
+    this.server.on('tlsClientError', (_err: Error, raw: net.Socket) => raw.destroy());
+  }
+
+  #destroyAll(): void {
+    for (const c of this.#connections) c.destroy();
+    for (const raw of this.#sockets) raw.destroy();
   }
 
   /** Hands a connection's failure to 'connectionError' listeners, or warns about handler bugs. */
@@ -195,7 +206,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
     checkKeys('close', options, CLOSE_KEYS);
     const graceful = options.graceful ?? true;
     const timeoutMs = timeoutOption('timeoutMs', options.timeoutMs);
-    if (!graceful) for (const c of this.#connections) c.destroy();
+    if (!graceful) this.#destroyAll();
     if (this.#closing) return this.#closing;
     this.#closing = (async () => {
       const stopped = new Promise<void>((resolve) => {
@@ -204,9 +215,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
       });
       let timer: NodeJS.Timeout | undefined;
       if (graceful && timeoutMs > 0) {
-        timer = setTimeout(() => {
-          for (const c of this.#connections) c.destroy();
-        }, timeoutMs);
+        timer = setTimeout(() => this.#destroyAll(), timeoutMs);
       }
       await stopped;
       // server.close() resolves once every socket closed; handlers may still be unwinding.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConnectionClosedError, connect, LengthPrefixedCodec } from '../src/index.js';
-import { defer, echoServer, tempDir } from './helpers.js';
+import { defer, echoServer, startServer, tempDir } from './helpers.js';
 
 /** A throwaway self-signed certificate for 127.0.0.1, made by openssl in a temp dir. */
 function selfSigned(): { key: Buffer; cert: Buffer } {
@@ -46,6 +46,25 @@ describe('TLS', () => {
     expect(String(a)).toBe('secret');
     expect(b!.equals(big)).toBe(true);
     await conn.close();
+  });
+
+  it('end() half-closes over TLS too: the server reads everything, then replies', async () => {
+    const { key, cert } = selfSigned();
+    const { port } = await startServer({
+      tls: { key, cert },
+      async onConnection(conn) {
+        const all: string[] = [];
+        for await (const m of conn) all.push(String(m));
+        await conn.send(`got ${all.join(',')}`);
+      },
+    });
+    const conn = await connect({ host: '127.0.0.1', port, tls: { ca: cert } });
+    defer(() => conn.destroy());
+    void conn.send('a');
+    void conn.send('b');
+    await conn.end();
+    expect(String(await conn.receive({ timeoutMs: 10_000 }))).toBe('got a,b');
+    await conn.closedPromise;
   });
 
   it('fails to connect when the certificate is not trusted', async () => {
