@@ -46,6 +46,41 @@ describe('on a real PostgreSQL server', () => {
     );
   });
 
+  it('runs the lockout, user and export queries the same way', async () => {
+    const repo = new Repository(database.db);
+    const now = new Date('2026-06-01T12:00:00Z');
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await repo.recordFailure('Someone', now, 3, 60_000));
+    expect(results.map((r) => r.failures)).toEqual([1, 2, 3]);
+    expect(results[2]!.lockedUntil?.toISOString()).toBe('2026-06-01T12:01:00.000Z');
+    expect((await repo.lockedUntil('SOMEONE', now))?.toISOString()).toBe('2026-06-01T12:01:00.000Z');
+    expect(await repo.lockedUntil('someone', new Date('2026-06-01T12:01:00Z'))).toBeUndefined();
+    // After the lock expires, the next failure starts a fresh count.
+    const fresh = await repo.recordFailure('someone', new Date('2026-06-01T12:02:00Z'), 3, 60_000);
+    expect(fresh).toEqual({ failures: 1, lockedUntil: null });
+    await repo.clearFailures('someone');
+    expect(await repo.lockedUntil('someone', now)).toBeUndefined();
+
+    await repo.createUser('MixedCase', 'm@example.com', 'scrypt$1$1$1$x$y');
+    expect((await repo.userByName('mixedcase'))?.username).toBe('MixedCase');
+    await expect(repo.createUser('MIXEDCASE', '', 'h')).rejects.toThrow();
+
+    const id = await repo.createRiddle('Export me, "please"', now, [{ text: 'a', correct: true }]);
+    expect(await repo.exportRows()).toEqual([
+      {
+        riddleId: id,
+        riddleText: 'Export me, "please"',
+        pubDate: now,
+        optionId: expect.any(Number),
+        text: 'a',
+        correct: true,
+      },
+    ]);
+    await database.query(
+      'TRUNCATE riddles, options, users, login_attempts, sessions RESTART IDENTITY CASCADE',
+    );
+  });
+
   it('passes the browser flow: admin login, a riddle with three options, a wrong and a right answer', async () => {
     const shots = await runBrowserFlow(database, screenshotDir('postgres'));
     expect(shots).toHaveLength(9);
