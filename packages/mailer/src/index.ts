@@ -11,7 +11,14 @@ export {
   type RecipientRejection,
   TlsError,
 } from './errors.js';
-export { compose, createMailer, type Mailer, type SendOptions, type SendResult } from './mailer.js';
+export {
+  type CloseOptions,
+  compose,
+  createMailer,
+  type Mailer,
+  type SendOptions,
+  type SendResult,
+} from './mailer.js';
 export type { Address, AddressList, Attachment, Message, Priority } from './message.js';
 export type {
   FileMailerOptions,

@@ -30,6 +30,12 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `close()`. */
+export interface CloseOptions {
+  /** Abort sends in progress instead of waiting for them. @default false */
+  force?: boolean;
+}
+
 /** What `send()` resolves with. */
 export interface SendResult {
   /** The Message-ID header of the sent message, with angle brackets. */
@@ -65,8 +71,12 @@ export interface Mailer {
   send(message: Message, options?: SendOptions): Promise<SendResult>;
   /** Connects, upgrades TLS and logs in (SMTP), or checks the folder (file), then disconnects. */
   verify(): Promise<void>;
-  /** Waits for sends in progress (retries included), then closes pooled connections. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting sends, waits for the ones in progress (retries included), then closes pooled
+   * connections. With `{ force: true }` the sends in progress are aborted (`EABORT`) instead of awaited.
+   * Idempotent; a forced call after a graceful one still aborts.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -150,6 +160,7 @@ class MailerImpl implements Mailer {
   readonly #scrub: (text: string) => string;
   readonly #limiter: RateLimiter | undefined;
   readonly #inflight = new Set<Promise<unknown>>();
+  readonly #force = new AbortController();
   #closing: Promise<void> | undefined;
   #directoryReady: Promise<unknown> | undefined;
 
@@ -190,7 +201,22 @@ class MailerImpl implements Mailer {
     return task;
   }
 
-  async #send(message: Message, { signal }: SendOptions): Promise<SendResult> {
+  async #send(message: Message, options: SendOptions): Promise<SendResult> {
+    // One signal for both the caller's cancellation and close({ force: true }).
+    const controller = new AbortController();
+    const forward = (): void => controller.abort(options.signal?.reason ?? this.#force.signal.reason);
+    if (options.signal?.aborted || this.#force.signal.aborted) forward();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    this.#force.signal.addEventListener('abort', forward, { once: true });
+    try {
+      return await this.#attempts(message, controller.signal);
+    } finally {
+      options.signal?.removeEventListener('abort', forward);
+      this.#force.signal.removeEventListener('abort', forward);
+    }
+  }
+
+  async #attempts(message: Message, signal: AbortSignal): Promise<SendResult> {
     const prepared = await prepareMessage(message);
     const o = this.#options;
     const retries = o.transport === 'smtp' && prepared.retryable ? o.retries : 0;
@@ -316,7 +342,14 @@ class MailerImpl implements Mailer {
     }
   }
 
-  close(): Promise<void> {
+  close(options: CloseOptions = {}): Promise<void> {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('close() takes an options object');
+    for (const key of Object.keys(options)) {
+      if (key !== 'force') throw new TypeError(`Unknown close option \`${key}\``);
+    }
+    if (options.force)
+      this.#force.abort(new MailerError('EABORT', 'The mailer was closed with { force: true }'));
     this.#closing ??= (async () => {
       await Promise.allSettled([...this.#inflight]);
       this.#engine.close();

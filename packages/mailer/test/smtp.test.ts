@@ -163,6 +163,26 @@ describe('SMTP against a real server on loopback', () => {
     await expect(m.send(note, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'EABORT' });
   });
 
+  it('close({ force: true }) aborts sends in progress and pending retries instead of waiting', async () => {
+    for (const pool of [false, true]) {
+      const s = await server({});
+      s.delay('data', 10_000);
+      s.reject('mail', 451, 'later', { times: 1 });
+      const m = createMailer({ host: s.host, port: s.port, security: 'none', pool, retryDelay: 10_000 });
+      const stuck = m.send(note);
+      const retrying = m.send({ ...note, subject: 'retry' });
+      await new Promise((r) => setTimeout(r, 200));
+      const started = Date.now();
+      await m.close({ force: true });
+      expect(Date.now() - started).toBeLessThan(5000);
+      await expect(stuck).rejects.toMatchObject({ code: 'EABORT' });
+      await expect(retrying).rejects.toMatchObject({ code: 'EABORT' });
+      await expect(m.send(note)).rejects.toMatchObject({ code: 'ECLOSED' });
+    }
+    const m = mailer({ port: 2525, security: 'none' });
+    expect(() => m.close({ forced: true } as never)).toThrow(TypeError);
+  });
+
   it('keeps a send within the rate limit', async () => {
     const s = await server({});
     const m = mailer({
