@@ -15,14 +15,16 @@ function randomDialect(r: Rand): PyDialect {
     r,
     [null, null, '\\', '!', '/'].filter((c) => c !== delimiter && c !== quotechar),
   );
+  const quoting = pick(r, [0, 0, 1, 2, 3, 3] as const);
   return {
     delimiter,
-    quotechar,
+    // Python accepts no quotechar at all when nothing is quoted.
+    quotechar: quoting === 3 && r() < 0.3 ? null : quotechar,
     escapechar,
     doublequote: r() < 0.7,
     skipinitialspace: r() < 0.3,
     lineterminator: pick(r, ['\r\n', '\n', '\r', '\r\n', '!!\n']),
-    quoting: pick(r, [0, 0, 1, 2, 3, 3]),
+    quoting,
     strict: r() < 0.3,
   };
 }
