@@ -258,6 +258,9 @@ export class WorkerPool<Task = unknown, Result = unknown> implements AsyncDispos
       }
       slot.batches.clear();
     }
+    this.#queued = 0;
+    this.#running = 0;
+    this.#checkDrained();
     await this.#terminateAll();
   }
 

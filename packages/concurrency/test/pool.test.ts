@@ -191,3 +191,22 @@ describe('WorkerPool task names', () => {
     }
   });
 });
+
+describe('WorkerPool shutdown', () => {
+  it('destroy() during close() rejects the rest and both promises settle', async () => {
+    const p = new WorkerPool<{ kind: string; ms?: number; value?: unknown }, unknown>({
+      filename: fixture('behave-task.mjs'),
+      execArgv,
+      size: 1,
+    });
+    const slow = p.run({ kind: 'sleep', ms: 5000, value: 1 }).catch((e: unknown) => e);
+    const queued = p.run({ kind: 'value', value: 2 }).catch((e: unknown) => e);
+    const closing = p.close();
+    await new Promise((r) => setTimeout(r, 50));
+    await p.destroy('enough');
+    await closing;
+    expect(await slow).toBeInstanceOf(AbortError);
+    expect(await queued).toBeInstanceOf(AbortError);
+    expect(p.stats.threads).toBe(0);
+  });
+});
