@@ -186,6 +186,19 @@ describe('reader: sources', () => {
 });
 
 describe('reader: BOM, errors and limits', () => {
+  it('decodes other encodings, split anywhere', () => {
+    const text = 'név,"ü ""x"""\r\n';
+    const bytes = Buffer.from(`\ufeff${text}`, 'utf16le');
+    for (let k = 0; k <= bytes.length; k++) {
+      expect(rowsOf([bytes.subarray(0, k), bytes.subarray(k)], { encoding: 'utf-16le' })).toEqual(
+        parse(text),
+      );
+    }
+    expect(() => reader('a', { encoding: 'no-such-encoding' })).toThrowError(
+      expect.objectContaining({ code: 'CSV_INVALID_OPTION' }),
+    );
+  });
+
   it('strips a BOM only at the very start, unless keepBom', () => {
     expect(parse('\ufeffa,\ufeffb\n')).toEqual([['a', '\ufeffb']]);
     expect(parse('\ufeffa\n', { keepBom: true })).toEqual([['\ufeffa']]);
