@@ -38,13 +38,21 @@ await runCli(async () => {
       trustProxy: process.env.RIDDLES_TRUST_PROXY === '1',
     });
     const address = await app.listen({ port, host });
-    const riddleCount = (await new Repository(database.db).allRiddles()).length;
+    const repo = new Repository(database.db);
+    const riddleCount = (await repo.allRiddles()).length;
+    const admins = await repo.userCount();
+    const createHint =
+      database.kind === 'pglite'
+        ? 'stop the server (CONTROL-C), run `npm run -w apps/riddles createsuperuser`, then start it again'
+        : 'run `npm run -w apps/riddles createsuperuser` (with the same DATABASE_URL)';
     process.stdout.write(
       [
         `Riddles site on ${database.location}`,
         `Starting development server at ${address}/riddles/`,
-        `Admin: ${address}/admin/  (create a login first: npm run -w apps/riddles createsuperuser, with the server stopped when using the embedded database)`,
-        `${riddleCount} riddle(s) in the database. Quit with CONTROL-C.`,
+        admins === 0
+          ? `Admin: ${address}/admin/ has no login yet: ${createHint}.`
+          : `Admin: ${address}/admin/ (${admins} admin login(s); add one: ${createHint}).`,
+        `${riddleCount} riddle(s) in the database. Quit the server with CONTROL-C.`,
         '',
       ].join('\n'),
     );

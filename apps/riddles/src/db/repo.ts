@@ -178,6 +178,11 @@ export class Repository {
     return row;
   }
 
+  async userCount(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(users);
+    return row?.n ?? 0;
+  }
+
   async userById(id: number): Promise<User | undefined> {
     const [row] = await this.db.select().from(users).where(eq(users.id, id));
     return row;
