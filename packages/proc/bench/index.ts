@@ -190,6 +190,19 @@ await runSuite({
                 child.on('close', () => resolve());
               }),
           ),
+        // Same as the baseline, but the child starts its own session as `killTree` needs.
+        'child_process.spawn (detached)': ({ quick }) =>
+          streamPeer(
+            quick,
+            (total, sink) =>
+              new Promise<void>((resolve, reject) => {
+                const child = spawn('cat', [], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+                source(total).pipe(child.stdin);
+                child.stdout.pipe(sink);
+                child.on('error', reject);
+                child.on('close', () => resolve());
+              }),
+          ),
         '@cb/proc run': ({ quick }) =>
           streamPeer(quick, async (total, sink) => {
             await run(['cat'], { input: source(total), stdout: sink, check: true });

@@ -33,7 +33,7 @@ export class ShlexError extends ProcError {
   override name = 'ShlexError';
   /** The string being split. */
   readonly input: string;
-  /** Offset in `input` (UTF-16 code units) where the input ended unexpectedly. */
+  /** Offset in `input` (UTF-16 code units) of the quote left open or the backslash with nothing after it. */
   readonly position: number;
 
   constructor(message: string, input: string, position: number) {

@@ -32,21 +32,22 @@ export function split(s: string): string[] {
       }
       i++;
     } else if (c === '\\') {
-      if (i + 1 >= n) throw new ShlexError('No escaped character', s, n);
+      if (i + 1 >= n) throw new ShlexError('No escaped character', s, i);
       word += s[i + 1];
       inWord = true;
       i += 2;
     } else if (c === "'") {
       const end = s.indexOf("'", i + 1);
-      if (end < 0) throw new ShlexError('No closing quotation', s, n);
+      if (end < 0) throw new ShlexError('No closing quotation', s, i);
       word += s.slice(i + 1, end);
       inWord = true;
       i = end + 1;
     } else if (c === '"') {
+      const open = i;
       inWord = true;
       i++;
       for (;;) {
-        if (i >= n) throw new ShlexError('No closing quotation', s, n);
+        if (i >= n) throw new ShlexError('No closing quotation', s, open);
         const d = s[i]!;
         if (d === '"') {
           i++;
@@ -54,7 +55,7 @@ export function split(s: string): string[] {
         }
         if (d === '\\') {
           // Inside double quotes a backslash escapes only `"` and `\`; before anything else it stays.
-          if (i + 1 >= n) throw new ShlexError('No escaped character', s, n);
+          if (i + 1 >= n) throw new ShlexError('No escaped character', s, i);
           const e = s[i + 1]!;
           if (e !== '"' && e !== '\\') word += '\\';
           word += e;

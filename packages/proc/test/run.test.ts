@@ -133,6 +133,54 @@ describe('run() against python3 subprocess.run', () => {
   });
 });
 
+describe('checkOutput against python3 subprocess.check_output', () => {
+  it('returns the same output, and raises with the same fields', async () => {
+    const cases: { args: string[]; text: boolean; merge: boolean; input?: string }[] = [
+      { args: ['echo', 'a b'], text: false, merge: false },
+      { args: ['printf', 'x\\r\\ny'], text: true, merge: false },
+      { args: ['sh', '-c', 'echo 1; echo 2 >&2; echo 3'], text: true, merge: true },
+      { args: ['sh', '-c', 'echo partial; exit 4'], text: true, merge: false },
+      { args: ['sh', '-c', 'echo partial; echo why >&2; exit 5'], text: false, merge: true },
+      { args: ['tr', 'a-z', 'A-Z'], text: true, merge: false, input: 'loud\n' },
+    ];
+    const expected = python<
+      { out?: string; error?: { returncode: number; cmd: string[]; output: string } }[]
+    >(
+      `
+import json, subprocess, sys, base64
+def enc(v): return v if isinstance(v, str) else 'b64:' + base64.b64encode(v).decode()
+res = []
+for c in json.load(sys.stdin):
+    kw = {'text': c['text']}
+    if c['merge']: kw['stderr'] = subprocess.STDOUT
+    if 'input' in c: kw['input'] = c['input'] if c['text'] else c['input'].encode()
+    try:
+        res.append({'out': enc(subprocess.check_output(c['args'], **kw))})
+    except subprocess.CalledProcessError as e:
+        res.append({'error': {'returncode': e.returncode, 'cmd': e.cmd, 'output': enc(e.output)}})
+print(json.dumps(res))
+`,
+      cases,
+    );
+    for (const [i, c] of cases.entries()) {
+      const got = await checkOutput(c.args, {
+        text: c.text,
+        stderr: c.merge ? STDOUT : undefined,
+        input: c.input,
+      }).then(
+        (out) => ({ out: enc(out) }),
+        (e: unknown) => {
+          if (!(e instanceof CalledProcessError)) throw e;
+          return {
+            error: { returncode: e.returncode, cmd: [...(e.cmd as string[])], output: enc(e.output) },
+          };
+        },
+      );
+      expect(got, JSON.stringify(c)).toEqual(expected[i]);
+    }
+  });
+});
+
 describe('call, checkCall, checkOutput', () => {
   it('call() returns the exit code', async () => {
     expect(await call(['sh', '-c', 'exit 7'])).toBe(7);

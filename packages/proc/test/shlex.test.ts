@@ -128,7 +128,7 @@ describe('quote/split/join against python3 shlex', () => {
     expect(out).toBe(words.map((w) => `${w}\n`).join(''));
   });
 
-  it('reports where an unclosed quote starts being a problem', () => {
+  it('points at the quote left open and at the lone backslash', () => {
     const err = (() => {
       try {
         split('echo "abc');
@@ -138,7 +138,9 @@ describe('quote/split/join against python3 shlex', () => {
     })();
     expect(err).toBeInstanceOf(ProcError);
     expect(err?.input).toBe('echo "abc');
-    expect(err?.position).toBe(9);
+    expect(err?.position).toBe(5);
+    expect(() => split("a 'b")).toThrow(expect.objectContaining({ position: 2 }));
+    expect(() => split('ab\\')).toThrow(expect.objectContaining({ position: 2 }));
   });
 
   it('rejects non-string input with a TypeError', () => {
