@@ -47,6 +47,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Session cookie `Secure` flag; `'auto'` sets it on HTTPS requests. Default: `'auto'`. */
   secureCookie?: boolean | 'auto';
+  /** Delete expired sessions on every n-th session save. Default: 200. */
+  sessionPurgeEvery?: number;
   /** Session lifetime in milliseconds. Default: 8 hours. */
   sessionMaxAgeMs?: number;
   lockout?: Partial<LockoutPolicy>;
@@ -86,6 +88,10 @@ function formatDate(value: unknown): string {
 /** Builds the riddles site: public pages under `/riddles/`, the admin under `/admin/`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.secret.length < 32) throw new TypeError('`secret` must be at least 32 characters long');
+  const purgeEvery = options.sessionPurgeEvery ?? 200;
+  if (!Number.isInteger(purgeEvery) || purgeEvery < 1) {
+    throw new TypeError(`\`sessionPurgeEvery\` must be a positive integer, got ${purgeEvery}`);
+  }
   const now = options.now ?? (() => new Date());
   const repo = new Repository(options.database.db);
   const ctx: AppContext = {
@@ -114,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // @fastify/cookie from its own folder, where npm does not guarantee it is installed.
     secret: new Signer(options.secret, 'sha256'),
     cookieName: SESSION_COOKIE,
-    store: new DatabaseSessionStore(repo),
+    store: new DatabaseSessionStore(repo, purgeEvery),
     saveUninitialized: false,
     rolling: false,
     cookie: {

@@ -249,6 +249,32 @@ describe('sessions', () => {
     expect((await client.get('/admin/')).status).toBe(302);
   });
 
+  it('purges expired sessions every n-th session save, without a timer', async () => {
+    const audit = createAuditLog();
+    const app = await buildApp({
+      database: site.database,
+      audit,
+      secret: 's'.repeat(40),
+      sessionPurgeEvery: 3,
+    });
+    try {
+      await site.repo.sessionSet('stale', { cookie: {} }, new Date(Date.now() - 60_000));
+      const visit = () => app.inject({ method: 'GET', url: '/admin/login/' });
+      await visit();
+      await visit();
+      let sids = (await site.database.query<{ sid: string }>('select sid from sessions')).map((r) => r.sid);
+      expect(sids).toContain('stale');
+      expect(sids).toHaveLength(3);
+      await visit();
+      sids = (await site.database.query<{ sid: string }>('select sid from sessions')).map((r) => r.sid);
+      expect(sids).not.toContain('stale');
+      expect(sids).toHaveLength(3);
+    } finally {
+      await app.close();
+      await audit.close();
+    }
+  });
+
   it('purges expired sessions when someone logs in', async () => {
     await site.repo.sessionSet('stale', { cookie: {} }, new Date(Date.now() - 60_000));
     await loggedIn();

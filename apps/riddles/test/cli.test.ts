@@ -109,7 +109,9 @@ describe('Django-style commands', () => {
       child.on('close', () => reject(new Error(`runserver exited: ${stdout}`)));
     });
     try {
-      expect(stdout).toMatch(/Admin: http:\/\/127\.0\.0\.1:\d+\/admin\/ \(1 admin login\(s\); add one: stop the server/);
+      expect(stdout).toMatch(
+        /Admin: http:\/\/127\.0\.0\.1:\d+\/admin\/ \(1 admin login\(s\); add one: stop the server/,
+      );
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/riddles\/$/);
       const page = await fetch(url);
       expect(page.status).toBe(200);

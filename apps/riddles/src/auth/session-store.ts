@@ -12,9 +12,29 @@ const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
  * the same on PGlite and PostgreSQL. The session is stored as JSON; expired rows are never returned.
  */
 export class DatabaseSessionStore {
-  constructor(private readonly repo: Repository) {}
+  private writes = 0;
+
+  /**
+   * @param purgeEvery expired rows are deleted on every `purgeEvery`-th save, so visitors' CSRF-only
+   * sessions do not pile up, without a timer to leak. Default: 200.
+   */
+  constructor(
+    private readonly repo: Repository,
+    private readonly purgeEvery = 200,
+  ) {}
 
   set(sid: string, session: Session, callback: Callback): void {
+    if (++this.writes % this.purgeEvery === 0) {
+      this.repo.sessionPurge(new Date()).then(
+        () => this.save(sid, session, callback),
+        (error: unknown) => callback(error),
+      );
+      return;
+    }
+    this.save(sid, session, callback);
+  }
+
+  private save(sid: string, session: Session, callback: Callback): void {
     const data = JSON.parse(JSON.stringify(session)) as Record<string, unknown>;
     const cookie = data.cookie as { expires?: string | null } | undefined;
     const expiresAt =
