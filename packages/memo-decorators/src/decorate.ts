@@ -67,7 +67,8 @@ export function memberName(name: string | symbol): string {
   return typeof name === 'symbol' ? `[${name.description ?? ''}]` : name;
 }
 
-function isContext(value: unknown): value is Ctx {
+/** True for a TC39 decorator context object (what a bare `@decorator` receives second). */
+export function isContext(value: unknown): value is Ctx {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -1,4 +1,4 @@
-import { createDecorator, memberName } from './decorate.js';
+import { createDecorator, isContext, memberName } from './decorate.js';
 import { InvalidOptionError, UnsupportedTargetError } from './errors.js';
 import { type CacheInfo, createCache, type LruCache, type MemoConfig } from './lru.js';
 import { checkKeys, describe } from './options.js';
@@ -201,7 +201,18 @@ function memoizeDecorator(config: MemoConfig) {
  */
 export function memoize<F extends AnyFunction>(fn: F, options?: MemoizeOptions): Memoized<F>;
 export function memoize(options?: MemoizeOptions): MemoizeDecorator;
+/** Bare `@memoize` on a method: the same as `@memoize()`. */
+export function memoize<This, Args extends unknown[], R>(
+  value: (this: This, ...args: Args) => R,
+  context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
+): (this: This, ...args: Args) => R;
+/** Bare `@memoize` on a getter: the same as `@memoize()`. */
+export function memoize<This, R>(
+  value: (this: This) => R,
+  context: ClassGetterDecoratorContext<This, R>,
+): (this: This) => R;
 export function memoize(fnOrOptions?: unknown, options?: unknown): unknown {
+  if (isContext(options)) return memoizeDecorator(normalize(undefined))(fnOrOptions, options);
   if (typeof fnOrOptions === 'function') {
     return memoizeFunction(fnOrOptions as AnyFunction, normalize(options));
   }

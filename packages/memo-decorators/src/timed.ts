@@ -1,4 +1,4 @@
-import { createDecorator, type Decorator } from './decorate.js';
+import { createDecorator, type Decorator, isContext } from './decorate.js';
 import { InvalidOptionError } from './errors.js';
 import { checkKeys, describe } from './options.js';
 import { formatArgs, formatValue } from './repr.js';
@@ -155,7 +155,18 @@ function timeFunction(fn: AnyFunction, fallbackName: string, config: TimedConfig
  */
 export function timed<F extends AnyFunction>(fn: F, options?: TimedOptions): F;
 export function timed(options?: TimedOptions): Decorator;
+/** Bare `@timed` on a method: the same as `@timed()`. */
+export function timed<This, Args extends unknown[], R>(
+  value: (this: This, ...args: Args) => R,
+  context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
+): (this: This, ...args: Args) => R;
+/** Bare `@timed` on a getter: the same as `@timed()`. */
+export function timed<This, R>(
+  value: (this: This) => R,
+  context: ClassGetterDecoratorContext<This, R>,
+): (this: This) => R;
 export function timed(fnOrOptions?: unknown, options?: unknown): unknown {
+  if (isContext(options)) return decoratorFor(normalize(undefined))(fnOrOptions, options);
   if (typeof fnOrOptions === 'function') {
     const fn = fnOrOptions as AnyFunction;
     return timeFunction(fn, fn.name, normalize(options));
@@ -167,7 +178,10 @@ export function timed(fnOrOptions?: unknown, options?: unknown): unknown {
       'timed: pass options as the only argument (timed(options)) or after the function (timed(fn, options))',
     );
   }
-  const config = normalize(fnOrOptions);
+  return decoratorFor(normalize(fnOrOptions));
+}
+
+function decoratorFor(config: TimedConfig) {
   return createDecorator({
     decorator: 'timed',
     wrapFunction: (fn, name) => timeFunction(fn, name, config),

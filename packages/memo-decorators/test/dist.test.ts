@@ -42,6 +42,12 @@ class Calc {
     return 'calc';
   }
 
+  @memoize
+  bare(n: number): number {
+    this.runs++;
+    return -n;
+  }
+
   @timed({ sink: (r) => reports.push(r) })
   @validate((x: number) => x >= 0, { onInvalid: -1 })
   @memoize({ maxSize: 8 })
@@ -55,6 +61,7 @@ c.square(3);
 const square: number = c.square(3);
 const answers: number[] = [c.answer, c.answer];
 const twice: number = c.twice(4);
+const bare: number[] = [c.bare(1), c.bare(1)];
 const inc = memoize((a: number) => a + 1, { maxSize: 2 });
 inc(1);
 console.log(JSON.stringify({
@@ -63,6 +70,7 @@ console.log(JSON.stringify({
   runs: c.runs,
   info: cacheOf(c, 'square')?.cacheInfo(),
   twice,
+  bare,
   label: c.label,
   roots: [Calc.root(9), Calc.root(-1)],
   reports: reports.map((r) => r.name),
@@ -126,9 +134,10 @@ function compile(project: string): void {
 const EXPECTED = {
   square: 9,
   answers: [42, 42],
-  runs: 2,
+  runs: 3,
   info: { hits: 1, misses: 1, maxSize: 128, currSize: 1 },
   twice: 8,
+  bare: [-1, -1],
   label: 'calc',
   roots: [3, -1],
   reports: ['root', 'root'],

@@ -110,6 +110,14 @@ describe('timed(fn)', () => {
 });
 
 describe('@timed()', () => {
+  it('works bare (@timed) with the default sink', () => {
+    const script = fileURLToPath(new URL('./fixtures/bare-timed.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+    expect(out).toMatch(
+      /^spent \d+ microseconds in greet with arguments \('ada',\)\. Result was: hello ada\n$/,
+    );
+  });
+
   it('times methods and getters with this bound, named after the member', () => {
     const reports: TimingReport[] = [];
     class Svc {

@@ -32,6 +32,18 @@ class Calc {
   get label(): string {
     return `calc-${this.calls}`;
   }
+
+  @memoize
+  bare(n: number): string {
+    this.calls++;
+    return `bare-${n}`;
+  }
+
+  @memoize
+  get bareGetter(): number {
+    this.calls++;
+    return 7;
+  }
 }
 
 describe('types of the decorators', () => {
@@ -55,5 +67,10 @@ describe('types of the decorators', () => {
     expect(c.label).toBe('calc-1'); // computed once, by the expectTypeOf read above
     expect(cacheOf(c, 'square')?.cacheInfo()).toEqual({ hits: 0, misses: 1, maxSize: 128, currSize: 1 });
     expect(cacheOf(Calc, 'root')?.cacheInfo().misses).toBe(1);
+    expectTypeOf(c.bare).toEqualTypeOf<(n: number) => string>();
+    const before = c.calls;
+    expect([c.bare(1), c.bare(1), c.bareGetter, c.bareGetter]).toEqual(['bare-1', 'bare-1', 7, 7]);
+    expect(c.calls - before).toBe(2);
+    expect(cacheOf(c, 'bare')?.cacheParameters().maxSize).toBe(128);
   });
 });
