@@ -16,6 +16,8 @@ export type CsvErrorCode =
   | 'CSV_INVALID_ROW'
   /** A file's header differs from the expected `fieldnames`. */
   | 'CSV_HEADER_MISMATCH'
+  /** A table file ends with a record cut short (e.g. a process killed during an append). */
+  | 'CSV_INCOMPLETE_RECORD'
   /** A record has fields that are not in `fieldnames`. */
   | 'CSV_EXTRA_FIELDS'
   /** An option has a bad value. */

@@ -39,6 +39,8 @@ export class Parser {
   line = 0;
   /** Rows produced so far. */
   records = 0;
+  /** The input ended inside a quoted field or right after an escape (what strict mode rejects). */
+  cutShort = false;
 
   private state = START_RECORD;
   private field = '';
@@ -333,6 +335,7 @@ export class Parser {
       }
     }
     if (field.length !== 0 || state === IN_QUOTED_FIELD) {
+      this.cutShort = true;
       if (this.strict) {
         const quoted = state === IN_QUOTED_FIELD;
         throw new CsvParseError(

@@ -81,6 +81,40 @@ async function endsWithLineBreak(handle: FileHandle, size: number): Promise<bool
   return buf[0] === 0x0a || buf[0] === 0x0d;
 }
 
+/**
+ * A file that does not end with a line break was either edited by hand (its last record is whole) or
+ * cut short mid-append (a kill during a large write). Appending after a cut record would glue new rows
+ * to it, or swallow them into an open quote, so that case is refused and the file left as it is.
+ */
+async function checkLastRecord(
+  handle: FileHandle,
+  path: string,
+  dialect: Dialect,
+  columns: number,
+): Promise<void> {
+  const parser = new Parser(dialect, Number.POSITIVE_INFINITY);
+  const decoder = new TextDecoder('utf-8');
+  const buf = Buffer.alloc(256 * 1024);
+  let position = 0;
+  let last: unknown[] | undefined;
+  for (;;) {
+    const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+    position += bytesRead;
+    const text =
+      bytesRead === 0 ? decoder.decode() : decoder.decode(buf.subarray(0, bytesRead), { stream: true });
+    parser.feed(text, bytesRead === 0);
+    for (const row of parser.take()[0]) if (row.length > 0) last = row;
+    if (bytesRead === 0) break;
+  }
+  if (parser.cutShort || (last !== undefined && last.length !== columns)) {
+    throw new CsvError(
+      'CSV_INCOMPLETE_RECORD',
+      `${path}: the last record is incomplete (an append cut short?); repair or remove it, nothing was changed`,
+      { line: parser.line, value: last },
+    );
+  }
+}
+
 async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
@@ -308,6 +342,7 @@ export async function openTable<const K extends string = string>(
         }
         names = header;
         needsLineBreak = !(await endsWithLineBreak(handle, size));
+        if (needsLineBreak) await checkLastRecord(handle, full, dialect, header.length);
       }
       return new CsvTable<K>(
         full,

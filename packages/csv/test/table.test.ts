@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CsvError, openTable, parse } from '../src/index.js';
 
@@ -87,6 +89,46 @@ describe('openTable', () => {
     await t.close();
     expect(await readFile(path, 'utf8')).toBe('a,b\n1,2\n3,4\n');
   });
+
+  it('refuses a file whose last record was cut short, and leaves it untouched', async () => {
+    const path = join(dir, 't.csv');
+    for (const text of ['a,b\r\n1,2\r\n"3,x', 'a,b\r\n1,2\r\n3']) {
+      await writeFile(path, text);
+      await expect(openTable(path, { fieldnames: ['a', 'b'] })).rejects.toMatchObject({
+        code: 'CSV_INCOMPLETE_RECORD',
+      });
+      expect(await readFile(path, 'utf8')).toBe(text);
+    }
+  });
+
+  it('after a SIGKILL during appends, holds only whole rows or refuses to append after a cut one', async () => {
+    const path = join(dir, 'killed.csv');
+    const script = fileURLToPath(new URL('./fixtures/append-forever.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => resolve());
+      child.on('error', reject);
+      child.on('exit', () => reject(new Error('child exited early')));
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const text = await readFile(path, 'utf8');
+    const rows = parse(text, { fieldSizeLimit: 1e6 });
+    const whole = rows.slice(1).filter((r) => r.length === 2 && r[1] === `x,"y"\n${'z'.repeat(2000)}`);
+    expect(whole.length).toBeGreaterThanOrEqual(200);
+    expect(whole.map((r) => r[0])).toEqual(whole.map((_, k) => String(k)));
+    const table = await openTable(path, { fieldnames: ['n', 'text'] }).catch((err: unknown) => err);
+    if (table instanceof CsvError) {
+      expect(table.code).toBe('CSV_INCOMPLETE_RECORD');
+      expect(/\r\n$/.test(text)).toBe(false);
+    } else {
+      expect(whole.length).toBe(rows.length - 1);
+      await (table as Awaited<ReturnType<typeof openTable>>).close();
+    }
+  }, 60_000);
 
   it('rejects appends after close and needs fieldnames to create a file', async () => {
     const path = join(dir, 't.csv');
