@@ -56,6 +56,27 @@ describe('demo', () => {
     expect(lines.at(-1)).toBe('--- cache: hits=5 misses=5 maxSize=128 currSize=5');
   });
 
+  it('main prompts in a terminal and stops at exit', () => {
+    // `script` (util-linux, essential on Debian) gives the program a pseudo-terminal.
+    const out = execFileSync(
+      'script',
+      ['-qec', `${process.execPath} --import tsx src/main.ts`, '/dev/null'],
+      {
+        cwd: appDir,
+        encoding: 'utf8',
+        input: 'casaca\nexit\nmene\n',
+        timeout: 60_000,
+      },
+    ).replace(/\r/g, '');
+    expect(out).toContain("Type a string to turn it into a palindrome; 'exit' quits.");
+    expect(out).toContain('palindrome> ');
+    const lines = out.split('\n');
+    expect(lines).toContain("result for args ('casaca',) was not found in cache...");
+    expect(lines.some((l) => timingLine('casaca').test(l))).toBe(true);
+    // Nothing after `exit` runs (the terminal echoes it, but no result is computed for it).
+    expect(out).not.toContain("result for args ('mene',)");
+  });
+
   it('main reads lines until exit when stdin is not a terminal', () => {
     const lines = run('src/main.ts', 'mene\nmene\nexit\ncasa\n');
     expect(lines).toHaveLength(3);
