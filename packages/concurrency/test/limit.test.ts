@@ -360,3 +360,44 @@ describe('limit().run with a signal', () => {
     await first;
   });
 });
+
+describe('map() and mapUnordered() failure paths', () => {
+  it('rejects with the error of an input iterator that throws, after in-flight calls settle', async () => {
+    let settled = 0;
+    async function* source() {
+      yield 1;
+      yield 2;
+      throw new Error('source broke');
+    }
+    const err = await map(
+      source(),
+      async (n) => {
+        await sleep(2);
+        settled++;
+        return n;
+      },
+      { concurrency: 2 },
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('source broke');
+    expect(settled).toBe(2);
+  });
+
+  it('mapUnordered with stopOnError false yields every success, then throws an AggregateError', async () => {
+    const got: number[] = [];
+    const err = await (async () => {
+      for await (const v of mapUnordered(
+        [1, 2, 3, 4, 5],
+        (n) => {
+          if (n % 2 === 0) throw new Error(`bad ${n}`);
+          return n;
+        },
+        { concurrency: 2, stopOnError: false },
+      )) {
+        got.push(v);
+      }
+    })().catch((e: unknown) => e);
+    expect(got.sort()).toEqual([1, 3, 5]);
+    expect(err).toBeInstanceOf(AggregateError);
+    expect((err as AggregateError).errors).toHaveLength(2);
+  });
+});
