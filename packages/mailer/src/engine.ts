@@ -61,7 +61,8 @@ export interface EngineError extends Error {
 export interface EngineTransport {
   sendMail(mail: EngineMail): Promise<EngineInfo>;
   verify(): Promise<true>;
-  close(): void;
+  /** `force` also ends pooled connections that are delivering (their sends fail). */
+  close(options?: { force?: boolean }): void;
 }
 
 type LogMethod = (data: unknown, message?: unknown, ...args: unknown[]) => void;

@@ -160,7 +160,8 @@ class MailerImpl implements Mailer {
   readonly #scrub: (text: string) => string;
   readonly #limiter: RateLimiter | undefined;
   readonly #inflight = new Set<Promise<unknown>>();
-  readonly #force = new AbortController();
+  readonly #controllers = new Set<AbortController>();
+  #forced = false;
   #closing: Promise<void> | undefined;
   #directoryReady: Promise<unknown> | undefined;
 
@@ -202,21 +203,34 @@ class MailerImpl implements Mailer {
   }
 
   async #send(message: Message, options: SendOptions): Promise<SendResult> {
-    // One signal for both the caller's cancellation and close({ force: true }).
+    // One signal per send for both the caller's cancellation and close({ force: true }); the mailer keeps
+    // the controllers in a set rather than listening on one shared signal from every send.
     const controller = new AbortController();
-    const forward = (): void => controller.abort(options.signal?.reason ?? this.#force.signal.reason);
-    if (options.signal?.aborted || this.#force.signal.aborted) forward();
-    options.signal?.addEventListener('abort', forward, { once: true });
-    this.#force.signal.addEventListener('abort', forward, { once: true });
+    const user = options.signal;
+    const forward = (): void => controller.abort(user?.reason);
+    if (user?.aborted) forward();
+    user?.addEventListener('abort', forward, { once: true });
+    this.#controllers.add(controller);
     try {
-      return await this.#attempts(message, controller.signal);
+      // Handing nodemailer a signal costs it a listener per message; a pool is force-closed through
+      // its own close({ force }) instead, so only a caller's signal or a one-shot connection needs it.
+      const pooled = this.#options.transport === 'smtp' && this.#options.pool !== undefined;
+      return await this.#attempts(
+        message,
+        controller.signal,
+        user || !pooled ? controller.signal : undefined,
+      );
     } finally {
-      options.signal?.removeEventListener('abort', forward);
-      this.#force.signal.removeEventListener('abort', forward);
+      user?.removeEventListener('abort', forward);
+      this.#controllers.delete(controller);
     }
   }
 
-  async #attempts(message: Message, signal: AbortSignal): Promise<SendResult> {
+  async #attempts(
+    message: Message,
+    signal: AbortSignal,
+    engineSignal: AbortSignal | undefined,
+  ): Promise<SendResult> {
     const prepared = await prepareMessage(message);
     const o = this.#options;
     const retries = o.transport === 'smtp' && prepared.retryable ? o.retries : 0;
@@ -236,7 +250,7 @@ class MailerImpl implements Mailer {
           throw new MailerError('EABORT', 'Sending was aborted', {}, { cause: signal.reason });
         }
         await this.#limiter?.acquire(signal);
-        const mail = toEngineMail(prepared, signal);
+        const mail = toEngineMail(prepared, engineSignal);
         if (delivered) {
           mail.messageId = delivered.messageId;
           mail.envelope = { from: prepared.from.address, to: deferredOf(delivered) };
@@ -249,7 +263,14 @@ class MailerImpl implements Mailer {
         wait = backoff(attempts);
         this.#log('warn', `${deferred.length} recipient(s) deferred (4xx); retrying them in ${wait} ms`);
       } catch (raw) {
-        const err = mapError(raw, { scrub: this.#scrub, attempts, security, port });
+        const err = this.#forced
+          ? new MailerError(
+              'EABORT',
+              'The mailer was closed with { force: true }',
+              { attempts },
+              { cause: raw },
+            )
+          : mapError(raw, { scrub: this.#scrub, attempts, security, port });
         if (delivered) {
           if (err instanceof EnvelopeError)
             delivered = merge(delivered, { ...delivered, rejections: [...err.rejected] });
@@ -348,8 +369,12 @@ class MailerImpl implements Mailer {
     for (const key of Object.keys(options)) {
       if (key !== 'force') throw new TypeError(`Unknown close option \`${key}\``);
     }
-    if (options.force)
-      this.#force.abort(new MailerError('EABORT', 'The mailer was closed with { force: true }'));
+    if (options.force && !this.#forced) {
+      this.#forced = true;
+      const reason = new MailerError('EABORT', 'The mailer was closed with { force: true }');
+      for (const c of this.#controllers) c.abort(reason);
+      this.#engine.close({ force: true });
+    }
     this.#closing ??= (async () => {
       await Promise.allSettled([...this.#inflight]);
       this.#engine.close();
