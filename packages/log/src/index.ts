@@ -102,3 +102,4 @@ export {
   type SMTPHandlerOptions,
 } from './smtp-handler.js';
 export { WinstonHandler } from './winston-handler.js';
+export { CbLogTransport, type CbLogTransportOptions } from './winston-transport.js';

@@ -5,8 +5,8 @@ import winston from 'winston';
 import Transport from 'winston-transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetForTests } from '../src/config.js';
-import { Formatter, getLogger, WinstonHandler } from '../src/index.js';
-import { tempDir } from './helpers/env.js';
+import { CbLogTransport, Formatter, getLogger, StreamHandler, WinstonHandler } from '../src/index.js';
+import { collector, tempDir } from './helpers/env.js';
 
 afterEach(async () => {
   await resetForTests();
@@ -70,5 +70,44 @@ describe('WinstonHandler', () => {
     } finally {
       tmp.remove();
     }
+  });
+});
+
+describe('CbLogTransport', () => {
+  it('routes winston log calls into a @cb/log logger with mapped levels and extra fields', async () => {
+    const c = collector();
+    const target = getLogger('legacy');
+    target.setLevel('DEBUG');
+    target.addHandler(
+      new StreamHandler(c.stream, {
+        formatter: new Formatter('%(name)s %(levelname)s %(message)s %(user)s', { defaults: { user: '-' } }),
+      }),
+    );
+    const w = winston.createLogger({
+      level: 'silly',
+      transports: [new CbLogTransport({ logger: 'legacy' })],
+    });
+    w.info('hello', { user: 'ann' });
+    w.warn('careful');
+    w.verbose('chatty');
+    w.error(new Error('boom'));
+    w.end();
+    const sys = winston.createLogger({
+      levels: winston.config.syslog.levels,
+      level: 'debug',
+      transports: [new CbLogTransport({ logger: target })],
+    });
+    sys.log('crit', 'down', { name: 'svc' });
+    sys.end();
+    await new Promise((r) => setTimeout(r, 20));
+    const lines = c.text().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'legacy INFO hello ann',
+      'legacy WARNING careful -',
+      'legacy DEBUG chatty -',
+    ]);
+    expect(c.text()).toContain('legacy ERROR boom -\nError: boom');
+    expect(c.text()).toContain('legacy CRITICAL down -');
+    expect(() => new CbLogTransport({ loger: 'x' } as never)).toThrow(TypeError);
   });
 });
