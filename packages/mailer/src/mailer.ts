@@ -94,6 +94,15 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** Per-send state for cancellation. */
+interface SendContext {
+  user: AbortSignal | undefined;
+  controller: AbortController | undefined;
+  forward: (() => void) | undefined;
+}
+
+const FORCED = (): MailerError => new MailerError('EABORT', 'The mailer was closed with { force: true }');
+
 /** Start times of recent sends; `acquire()` waits until one more fits in the window. */
 class RateLimiter {
   readonly #limit: number;
@@ -159,7 +168,8 @@ class MailerImpl implements Mailer {
   readonly #engine: EngineTransport;
   readonly #scrub: (text: string) => string;
   readonly #limiter: RateLimiter | undefined;
-  readonly #inflight = new Set<Promise<unknown>>();
+  #pending = 0;
+  #drained: (() => void) | undefined;
   readonly #controllers = new Set<AbortController>();
   #forced = false;
   #closing: Promise<void> | undefined;
@@ -193,46 +203,50 @@ class MailerImpl implements Mailer {
     if (this.#closing) {
       return Promise.reject(new MailerError('ECLOSED', 'send() was called after close()'));
     }
-    const task = this.#send(message, options);
-    this.#inflight.add(task);
-    const forget = (): void => {
-      this.#inflight.delete(task);
-    };
-    task.then(forget, forget);
-    return task;
+    return this.#send(message, options);
   }
 
   async #send(message: Message, options: SendOptions): Promise<SendResult> {
-    // One signal per send for both the caller's cancellation and close({ force: true }); the mailer keeps
-    // the controllers in a set rather than listening on one shared signal from every send.
-    const controller = new AbortController();
-    const user = options.signal;
-    const forward = (): void => controller.abort(user?.reason);
-    if (user?.aborted) forward();
-    user?.addEventListener('abort', forward, { once: true });
-    this.#controllers.add(controller);
+    this.#pending++;
+    const ctx: SendContext = { user: options.signal, controller: undefined, forward: undefined };
     try {
-      // Handing nodemailer a signal costs it a listener per message; a pool is force-closed through
-      // its own close({ force }) instead, so only a caller's signal or a one-shot connection needs it.
-      const pooled = this.#options.transport === 'smtp' && this.#options.pool !== undefined;
-      return await this.#attempts(
-        message,
-        controller.signal,
-        user || !pooled ? controller.signal : undefined,
-      );
+      return await this.#attempts(message, ctx);
     } finally {
-      user?.removeEventListener('abort', forward);
-      this.#controllers.delete(controller);
+      if (ctx.controller) {
+        if (ctx.forward) ctx.user?.removeEventListener('abort', ctx.forward);
+        this.#controllers.delete(ctx.controller);
+      }
+      if (--this.#pending === 0) this.#drained?.();
     }
   }
 
-  async #attempts(
-    message: Message,
-    signal: AbortSignal,
-    engineSignal: AbortSignal | undefined,
-  ): Promise<SendResult> {
+  /**
+   * The send's own signal, made on first use: it fires for the caller's signal and for close({ force }).
+   * The mailer keeps these controllers in a set rather than having every send listen on one shared signal.
+   */
+  #signal(ctx: SendContext): AbortSignal {
+    if (!ctx.controller) {
+      const controller = new AbortController();
+      ctx.controller = controller;
+      this.#controllers.add(controller);
+      if (this.#forced) controller.abort(FORCED());
+      const user = ctx.user;
+      if (user) {
+        if (user.aborted) controller.abort(user.reason);
+        ctx.forward = () => controller.abort(user.reason);
+        user.addEventListener('abort', ctx.forward, { once: true });
+      }
+    }
+    return ctx.controller.signal;
+  }
+
+  async #attempts(message: Message, ctx: SendContext): Promise<SendResult> {
     const prepared = await prepareMessage(message);
     const o = this.#options;
+    // Handing nodemailer a signal costs it a listener per message; a pool is force-closed through its own
+    // close({ force }) instead, so only a caller's signal or a one-shot connection needs one.
+    const pooled = o.transport === 'smtp' && o.pool !== undefined;
+    const engineSignal = ctx.user || !pooled ? this.#signal(ctx) : undefined;
     const retries = o.transport === 'smtp' && prepared.retryable ? o.retries : 0;
     const security = o.transport === 'smtp' ? o.security : undefined;
     const port = o.transport === 'smtp' ? o.port : undefined;
@@ -246,10 +260,12 @@ class MailerImpl implements Mailer {
       attempts++;
       let wait: number;
       try {
-        if (signal?.aborted) {
-          throw new MailerError('EABORT', 'Sending was aborted', {}, { cause: signal.reason });
+        if (ctx.user?.aborted || this.#forced) {
+          throw this.#forced
+            ? FORCED()
+            : new MailerError('EABORT', 'Sending was aborted', {}, { cause: ctx.user?.reason });
         }
-        await this.#limiter?.acquire(signal);
+        if (this.#limiter) await this.#limiter.acquire(this.#signal(ctx));
         const mail = toEngineMail(prepared, engineSignal);
         if (delivered) {
           mail.messageId = delivered.messageId;
@@ -283,7 +299,7 @@ class MailerImpl implements Mailer {
           ) {
             return delivered;
           }
-        } else if (err.code === 'EABORT' || !err.transient || attempts > retries || signal?.aborted) {
+        } else if (err.code === 'EABORT' || !err.transient || attempts > retries || ctx.user?.aborted) {
           throw err;
         }
         wait = backoff(attempts);
@@ -291,7 +307,7 @@ class MailerImpl implements Mailer {
         this.#log('warn', `Attempt ${attempts} failed (${err.code}${reply}); retrying in ${wait} ms`);
       }
       try {
-        await delay(wait, signal);
+        await delay(wait, this.#signal(ctx));
       } catch (err) {
         if (delivered) return delivered;
         throw err;
@@ -371,12 +387,15 @@ class MailerImpl implements Mailer {
     }
     if (options.force && !this.#forced) {
       this.#forced = true;
-      const reason = new MailerError('EABORT', 'The mailer was closed with { force: true }');
-      for (const c of this.#controllers) c.abort(reason);
+      for (const c of this.#controllers) c.abort(FORCED());
       this.#engine.close({ force: true });
     }
     this.#closing ??= (async () => {
-      await Promise.allSettled([...this.#inflight]);
+      if (this.#pending > 0) {
+        await new Promise<void>((resolve) => {
+          this.#drained = resolve;
+        });
+      }
       this.#engine.close();
     })();
     return this.#closing;
