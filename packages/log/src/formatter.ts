@@ -62,8 +62,8 @@ export interface FormatterOptions {
   /** Format style. @default '%' */
   style?: FormatStyle;
   /**
-   * Check that the format compiles and names only known attributes, at construction. When false,
-   * unknown attributes are allowed (and throw when formatting a record without them). @default true
+   * Check at construction that the format names at least one field and only known attributes. When
+   * false, any name is accepted; a record without it is reported through `handleError`. @default true
    */
   validate?: boolean;
   /** Values for custom fields a record may lack (Python 3.10's `defaults`); their keys become known fields. */
@@ -95,6 +95,17 @@ export function checkKeys(options: object, known: ReadonlySet<string>, where: st
 
 type Compiled = (r: LogRecord) => string;
 
+/** A custom field the record lacks: Python raises here too ("Formatting field not found in record"). */
+function missingField(key: string): never {
+  throw new UnknownFieldError(
+    'LOG_UNKNOWN_FIELD',
+    `Formatting field not found in record: ${JSON.stringify(key)}; pass it in \`extra\` or give it a default`,
+    {
+      context: { key },
+    },
+  );
+}
+
 function compileParts(parts: Part[], defaults: Readonly<Record<string, unknown>> | null): Compiled {
   const converters: Array<(v: unknown) => string> = [];
   const terms: string[] = [];
@@ -107,15 +118,22 @@ function compileParts(parts: Part[], defaults: Readonly<Record<string, unknown>>
       const value =
         defaults && p.key !== null && p.key in defaults
           ? `(r[${key}] !== undefined ? r[${key}] : d[${key}])`
-          : `r[${key}]`;
+          : p.key !== null && !RECORD_ATTRIBUTES.has(p.key)
+            ? `(r[${key}] !== undefined ? r[${key}] : m(${key}))`
+            : `r[${key}]`;
       terms.push(`c[${i}](${value})`);
     }
   }
   if (terms.length === 0) terms.push('""');
   // One function per format, built once: no parsing and no loop per record.
   const body = `return ${terms.join(' + ')};`;
-  const fn = new Function('c', 'd', 'r', body) as (c: unknown, d: unknown, r: LogRecord) => string;
-  return (r) => fn(converters, defaults, r);
+  const fn = new Function('c', 'd', 'm', 'r', body) as (
+    c: unknown,
+    d: unknown,
+    m: unknown,
+    r: LogRecord,
+  ) => string;
+  return (r) => fn(converters, defaults, missingField, r);
 }
 
 /**

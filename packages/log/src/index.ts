@@ -103,3 +103,4 @@ export {
 } from './smtp-handler.js';
 export { WinstonHandler } from './winston-handler.js';
 export { CbLogTransport, type CbLogTransportOptions } from './winston-transport.js';
+export { LoggerAdapter } from './adapter.js';

@@ -27,7 +27,8 @@ export type LogMethod = (msg: unknown, ...args: unknown[]) => void;
 
 const OPTION_KEYS = new Set(['extra', 'excInfo', 'stackInfo', 'stacklevel']);
 
-function isCallOptions(v: unknown): v is LogCallOptions {
+/** @internal whether a trailing argument is a LogCallOptions object */
+export function isCallOptions(v: unknown): v is LogCallOptions {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return false;
@@ -228,7 +229,7 @@ export class Logger extends Filterer {
   }
 
   /** @internal builds the record and hands it to the handlers */
-  _log(level: number, msg: unknown, args: unknown[], wantExc: boolean): void {
+  _log(level: number, msg: unknown, args: unknown[], wantExc: boolean, wrapperFrames = 0): void {
     let opts: LogCallOptions | null = null;
     if (args.length > 0 && isCallOptions(args[args.length - 1])) {
       opts = args[args.length - 1] as LogCallOptions;
@@ -248,12 +249,12 @@ export class Logger extends Filterer {
       } else if (msg instanceof Error) exc = msg;
     }
     const stacklevel = opts?.stacklevel ?? 1;
-    const frame = shared().needCaller ? captureCaller(this._log, stacklevel + 1) : null;
+    const frame = shared().needCaller ? captureCaller(this._log, stacklevel + 1 + wrapperFrames) : null;
     let stackInfo: string | null = null;
     if (opts?.stackInfo) {
-      const lines = captureStack(this._log, 50 + stacklevel)
+      const lines = captureStack(this._log, 50 + stacklevel + wrapperFrames)
         .split('\n')
-        .slice(1 + stacklevel);
+        .slice(1 + stacklevel + wrapperFrames);
       stackInfo = `Stack (most recent call first):\n${lines.join('\n')}`;
     }
     const record = new LogRecord(this.name, level, msg, args, exc, frame, stackInfo, Date.now());

@@ -113,3 +113,15 @@ describe('JsonFormatter', () => {
     expect(() => new JsonFormatter({ fields: ['nope'] })).toThrow(UnknownFieldError);
   });
 });
+
+describe('custom fields at format time', () => {
+  it('throws LOG_UNKNOWN_FIELD for a declared field the record lacks, as Python', () => {
+    const f = new Formatter('%(user)s %(message)s', { fields: ['user'] });
+    expect(() => f.format(makeLogRecord({ msg: 'm' }))).toThrow(
+      expect.objectContaining({ code: 'LOG_UNKNOWN_FIELD', context: { key: 'user' } }),
+    );
+    expect(new Formatter('%(anything)s', { validate: false }).format(makeLogRecord({ anything: 1 }))).toBe(
+      '1',
+    );
+  });
+});
