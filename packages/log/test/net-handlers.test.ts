@@ -343,6 +343,37 @@ describe('SMTPHandler', () => {
     await new Promise<void>((r) => server.close(() => r()));
   }, 60_000);
 
+  it('loads @cb/mailer lazily when given SMTP connection options', async () => {
+    const subjects: string[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disableReverseLookup: true,
+      onData(stream, _session, cb) {
+        let raw = '';
+        stream.on('data', (c: Buffer) => {
+          raw += c.toString();
+        });
+        stream.on('end', () => {
+          subjects.push(/^Subject: (.*)$/m.exec(raw)?.[1] ?? '');
+          cb();
+        });
+      },
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server.server, 'listening');
+    const port = (server.server.address() as AddressInfo).port;
+    const h = new SMTPHandler(
+      { host: '127.0.0.1', port, security: 'none' },
+      { from: 'app@example.com', to: 'ops@example.com', subject: 'errors', batchMs: 60_000 },
+    );
+    getLogger('smtp.lazy').addHandler(h);
+    getLogger('smtp.lazy').error('one');
+    getLogger('smtp.lazy').error('two');
+    await h.close();
+    expect(subjects).toEqual(['errors (2 records)']);
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
   it('needs from, to and subject', () => {
     expect(() => new SMTPHandler({ send: async () => undefined }, {} as never)).toThrow(
       expect.objectContaining({ code: 'LOG_INVALID_OPTION' }),
