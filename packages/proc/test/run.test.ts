@@ -17,13 +17,26 @@ interface PyRun {
   returncode: number;
   stdout: string | null;
   stderr: string | null;
-  error?: { type: string; returncode: number; cmd: string[]; stdout: string | null; stderr: string | null };
+  error?: {
+    type: string;
+    returncode: number;
+    cmd: string[] | string;
+    stdout: string | null;
+    stderr: string | null;
+  };
 }
 
 // Each case: args, and the Python keyword arguments we mirror in our options.
 interface Case {
-  args: string[];
-  py: { capture_output?: boolean; text?: boolean; input?: string; check?: boolean; stderr_stdout?: boolean };
+  args: string[] | string;
+  py: {
+    shell?: boolean;
+    capture_output?: boolean;
+    text?: boolean;
+    input?: string;
+    check?: boolean;
+    stderr_stdout?: boolean;
+  };
 }
 
 const PY_RUN = `
@@ -69,6 +82,8 @@ const CASES: Case[] = [
   { args: ['sh', '-c', 'exit 255'], py: { capture_output: true } },
   { args: ['head', '-c', '100000', '/dev/urandom'], py: { capture_output: true } },
   { args: ['true'], py: {} },
+  { args: 'echo "$((6 * 7))" | tr 4 X; exit 9', py: { shell: true, capture_output: true, text: true } },
+  { args: 'printf "%s|" "a b" c', py: { shell: true, capture_output: true } },
 ];
 
 async function ours(c: Case): Promise<PyRun> {
@@ -80,6 +95,7 @@ async function ours(c: Case): Promise<PyRun> {
       text: c.py.text,
       input: c.py.input,
       check: c.py.check,
+      shell: c.py.shell,
     });
     return { returncode: r.returncode, stdout: enc(r.stdout), stderr: enc(r.stderr) };
   } catch (err) {
@@ -87,7 +103,7 @@ async function ours(c: Case): Promise<PyRun> {
     const e = {
       type: err.name,
       returncode: err.returncode,
-      cmd: [...(err.cmd as string[])],
+      cmd: typeof err.cmd === 'string' ? err.cmd : [...err.cmd],
       stdout: enc(err.stdout),
       stderr: enc(err.stderr),
     };
