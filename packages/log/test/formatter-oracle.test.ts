@@ -157,3 +157,48 @@ describe('Formatter against python3 logging', () => {
     }
   });
 });
+
+describe('message %-formatting against python3', () => {
+  it("merges generated specs and values exactly as Python's msg % args", () => {
+    const spec = fc.record({
+      flags: fc.constantFrom('', '-', '0', '+', ' ', '#', '-+', '0+', ' 0'),
+      width: fc.option(fc.integer({ min: 0, max: 25 }), { nil: undefined }),
+      precision: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
+      kind: fc.constantFrom('int', 'float', 'str'),
+    });
+    const arb = fc.array(
+      fc.tuple(
+        spec,
+        fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }),
+        fc.double({ min: -1e25, max: 1e25, noNaN: true, noDefaultInfinity: true }),
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom('d', 'i', 'x', 'X', 'o'),
+        fc.constantFrom('f', 'F', 'e', 'E', 'g', 'G'),
+      ),
+      { minLength: 1, maxLength: 4 },
+    );
+    const table: OracleCase[] = fc.sample(arb, { numRuns: 400, seed: 7 }).map((items) => {
+      let msg = 'v:';
+      const args: unknown[] = [];
+      for (const [s, int, dbl, str, iconv, fconv] of items) {
+        const head = `%${s.flags}${s.width ?? ''}`;
+        if (s.kind === 'int') {
+          msg += ` ${head}${iconv}`;
+          args.push(int);
+        } else if (s.kind === 'float') {
+          msg += ` ${head}${s.precision === undefined ? '' : `.${s.precision}`}${fconv}`;
+          args.push(dbl);
+        } else {
+          msg += ` ${head}${s.precision === undefined ? '' : `.${s.precision}`}s %%`;
+          args.push(str);
+        }
+      }
+      return { fmt: '%(message)s', attrs: { ...BASE, created: CREATED[0], msg, args } };
+    });
+    const expected = pythonFormat(table);
+    for (const [i, c] of table.entries()) {
+      expect(expected[i]!.error, JSON.stringify(c.attrs)).toBeUndefined();
+      expect(ours(c), JSON.stringify({ msg: c.attrs.msg, args: c.attrs.args })).toBe(expected[i]!.ok);
+    }
+  });
+});
