@@ -51,14 +51,20 @@ export class MemoryHandler extends Handler {
 
   emit(record: LogRecord): void {
     this.buffer.push(record);
-    if (this.shouldFlush(record)) this.flushSync();
+    if (this.shouldFlush(record)) this.handOver();
   }
 
   /** Hands the buffer to the target (kept when there is no target). */
-  override flushSync(): void {
+  private handOver(): void {
     const t = this.target;
     if (t === null) return;
     for (const r of this.buffer.splice(0)) if (r.levelno >= t.level) t.handle(r);
+  }
+
+  /** Hands the buffer to the target and has the target write it (the exit hook relies on this). */
+  override flushSync(): void {
+    this.handOver();
+    this.target?.flushSync();
   }
 
   override async flush(): Promise<void> {
@@ -68,7 +74,7 @@ export class MemoryHandler extends Handler {
 
   override async close(): Promise<void> {
     if (this.closed) return;
-    if (this.flushOnClose) this.flushSync();
+    if (this.flushOnClose) this.handOver();
     else this.buffer.length = 0;
     await super.close();
   }

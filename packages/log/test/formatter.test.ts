@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   FormatError,
@@ -122,6 +123,20 @@ describe('custom fields at format time', () => {
     );
     expect(new Formatter('%(anything)s', { validate: false }).format(makeLogRecord({ anything: 1 }))).toBe(
       '1',
+    );
+  });
+});
+
+describe('escapeNewlines property', () => {
+  it('never lets a message or argument produce more than one line', () => {
+    const f = new Formatter('%(levelname)s %(message)s', { escapeNewlines: true });
+    fc.assert(
+      fc.property(fc.string(), fc.array(fc.string(), { maxLength: 3 }), (text, args) => {
+        const msg = `${text.replace(/%/g, '%%')}${' %s'.repeat(args.length)}`;
+        const line = f.format(makeLogRecord({ levelname: 'INFO', msg, args }));
+        expect(/[\r\n]/.test(line)).toBe(false);
+      }),
+      { numRuns: 300 },
     );
   });
 });

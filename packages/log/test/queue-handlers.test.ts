@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetForTests } from '../src/config.js';
@@ -15,7 +16,7 @@ import {
   QueueListener,
   StreamHandler,
 } from '../src/index.js';
-import { collector, tempDir } from './helpers/env.js';
+import { collector, runScript, tempDir } from './helpers/env.js';
 
 afterEach(async () => {
   await resetForTests();
@@ -55,6 +56,24 @@ describe('MemoryHandler', () => {
     await mem.close();
     expect(target.records.map((r) => r.msg)).toEqual(['kept']);
     expect(() => new MemoryHandler(0)).toThrow(expect.objectContaining({ code: 'LOG_INVALID_OPTION' }));
+  });
+});
+
+describe('MemoryHandler at exit', () => {
+  it('writes records still buffered when the process exits', async () => {
+    const tmp = tempDir();
+    try {
+      const out = join(tmp.dir, 'mem.log');
+      const res = await runScript(fileURLToPath(new URL('./fixtures/memory-exit.ts', import.meta.url)), [
+        out,
+      ]);
+      expect(res.code).toBe(0);
+      expect(readFileSync(out, 'utf8').trim().split('\n')).toEqual(
+        Array.from({ length: 10 }, (_, i) => `buffered ${i}`),
+      );
+    } finally {
+      tmp.remove();
+    }
   });
 });
 
