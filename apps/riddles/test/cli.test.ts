@@ -25,7 +25,8 @@ interface Result {
 }
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _ignored, ...rest } = process.env;
+  // Nx sets FORCE_COLOR; together with NO_COLOR, Node prints a warning on stderr.
+  const { DATABASE_URL: _url, FORCE_COLOR: _force, ...rest } = process.env;
   return { ...rest, RIDDLES_DATA_DIR: dataDir, NO_COLOR: '1', ...extra };
 }
 
