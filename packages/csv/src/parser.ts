@@ -24,6 +24,12 @@ const LF = 10;
 const CR = 13;
 const SPACE = 32;
 
+/** Index of `ch` in `s` from `from`, or `n` (the end of the part being parsed) when it is not there. */
+function findOr(s: string, ch: string, from: number, n: number): number {
+  const k = s.indexOf(ch, from);
+  return k === -1 || k > n ? n : k;
+}
+
 /**
  * Python's csv reader as a resumable state machine over text chunks. Chunks may split the input
  * anywhere; a CR at the end of a chunk is held back until the next chunk shows whether an LF follows,
@@ -116,6 +122,9 @@ export class Parser {
     let i = 0;
     let c = 0;
     let j = 0;
+    let nextLF = -1;
+    let nextCR = -1;
+    const qChar = q === -1 ? '' : String.fromCharCode(q);
 
     try {
       while (i < n) {
@@ -227,15 +236,26 @@ export class Parser {
             state = IN_FIELD;
             break;
           case IN_QUOTED_FIELD:
-            j = i;
-            while (j < n) {
-              c = s.charCodeAt(j);
-              if (c > maxQuoted) {
+            if (e === -1) {
+              // No escape character: jump to the next quote or line break with indexOf, which scans
+              // far faster than a character loop. Line break positions are found once and reused.
+              if (nextLF < i) nextLF = findOr(s, '\n', i, n);
+              if (nextCR < i) nextCR = findOr(s, '\r', i, n);
+              j = findOr(s, qChar, i, n);
+              if (nextLF < j) j = nextLF;
+              if (nextCR < j) j = nextCR;
+              c = j < n ? s.charCodeAt(j) : 0;
+            } else {
+              j = i;
+              while (j < n) {
+                c = s.charCodeAt(j);
+                if (c > maxQuoted) {
+                  j++;
+                  continue;
+                }
+                if (c === q || c === e || c === LF || c === CR) break;
                 j++;
-                continue;
               }
-              if (c === q || c === e || c === LF || c === CR) break;
-              j++;
             }
             if (j > i) {
               field = field === '' ? s.slice(i, j) : field + s.slice(i, j);
