@@ -83,11 +83,18 @@ export interface RunOptions extends PopenOptions {
   timeoutMs?: number;
 }
 
-/** The output type options select: `string` with `text: true` or an `encoding`, else `Buffer`. */
-export type OutputOf<O> = O extends { text: true }
+/**
+ * The output type options select: `string` with an `encoding` or `text: true`, `Buffer` without
+ * them, and `string | Buffer` when `text` is a `boolean` only known at run time.
+ */
+export type OutputOf<O> = O extends { encoding: BufferEncoding }
   ? string
-  : O extends { encoding: BufferEncoding }
-    ? string
+  : O extends { text: infer X }
+    ? X extends true
+      ? string
+      : X extends false | undefined
+        ? Buffer
+        : string | Buffer
     : Buffer;
 
 export type SpawnStdio = 'pipe' | 'inherit' | 'ignore' | number | Stream;

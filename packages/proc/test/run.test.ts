@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CalledProcessError,
   CompletedProcess,
@@ -271,6 +271,22 @@ describe('call, checkCall, checkOutput', () => {
       text: true,
     });
     expect(out).toBe('/\nyes\nunset\n');
+  });
+});
+
+describe('types follow the options', () => {
+  it('gives strings in text mode, Buffers otherwise, and both for a run-time boolean', async () => {
+    expectTypeOf(await checkOutput(['true'], { text: true })).toEqualTypeOf<string>();
+    expectTypeOf(await checkOutput(['true'], { encoding: 'latin1' })).toEqualTypeOf<string>();
+    expectTypeOf(await checkOutput(['true'])).toEqualTypeOf<Buffer>();
+    expectTypeOf(await checkOutput(['true'], { text: false })).toEqualTypeOf<Buffer>();
+    const flag = process.env.CB_NEVER_SET === '1';
+    const either = await checkOutput(['echo', 'x'], { text: flag });
+    expectTypeOf(either).toEqualTypeOf<string | Buffer>();
+    expect(Buffer.isBuffer(either)).toBe(true);
+    const r = await run(['echo', 'x'], { capture: true, text: true });
+    expectTypeOf(r.stdout).toEqualTypeOf<string | null>();
+    expect(r.stdout).toBe('x\n');
   });
 });
 
