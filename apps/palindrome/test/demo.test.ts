@@ -11,6 +11,7 @@ function run(script: string, input?: string): string[] {
   return execFileSync(process.execPath, ['--import', 'tsx', script], {
     cwd: appDir,
     encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
     input,
     timeout: 60_000,
   })

@@ -43,6 +43,8 @@ describe('README examples', () => {
     const stdout = execFileSync(process.execPath, ['--import', 'tsx', file], {
       encoding: 'utf8',
       cwd: pkgDir,
+      // Runners such as Nx force colours on; the comments show plain output.
+      env: { ...process.env, FORCE_COLOR: '0' },
     });
     const lines = stdout === '' ? [] : stdout.trimEnd().split('\n');
     const want = expectations(code);

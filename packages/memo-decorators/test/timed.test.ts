@@ -85,7 +85,10 @@ describe('timed(fn)', () => {
 
   it('prints the cookbook line on stdout by default', () => {
     const script = fileURLToPath(new URL('./fixtures/default-sink.ts', import.meta.url));
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     expect(out).toMatch(
       /^spent \d+ microseconds in convertToPalindrome with arguments \('casa',\)\. Result was: casac\n$/,
     );
@@ -112,7 +115,10 @@ describe('timed(fn)', () => {
 describe('@timed()', () => {
   it('works bare (@timed) with the default sink', () => {
     const script = fileURLToPath(new URL('./fixtures/bare-timed.ts', import.meta.url));
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     expect(out).toMatch(
       /^spent \d+ microseconds in greet with arguments \('ada',\)\. Result was: hello ada\n$/,
     );
