@@ -184,3 +184,25 @@ describe('streams and descriptors', () => {
     }
   });
 });
+
+describe('input failures', () => {
+  it('rejects with the input stream error and stops the child', async () => {
+    const m = mark();
+    const broken = new Readable({
+      read() {
+        this.destroy(new Error('disk went away'));
+      },
+    });
+    const err = await run(['sh', '-c', `cat >/dev/null; sleep ${m}`], { input: broken }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe('disk went away');
+    expect(findProcesses(`sleep ${m}`)).toEqual([]);
+  });
+
+  it('ignores a child that exits without reading its input (no EPIPE crash)', async () => {
+    const r = await run(['true'], { input: Buffer.alloc(4 * MB) });
+    expect(r.returncode).toBe(0);
+  });
+});
