@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 import { type FilterLike, Filterer } from './filter.js';
 import { Formatter, checkKeys } from './formatter.js';
 import { checkLevel, type LevelLike, NOTSET } from './levels.js';
@@ -27,12 +28,13 @@ function fallbackFormatter(): Formatter {
   return defaultFormatter;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 function installExitHook(): void {
   const state = shared();
   if (state.exitHook) return;
   state.exitHook = true;
-  // 'exit' also runs after an uncaught exception: buffered lines are written synchronously there.
-  process.on('exit', () => {
+  const flushAll = (): void => {
     for (const h of state.handlers) {
       try {
         h.flushSync();
@@ -40,7 +42,23 @@ function installExitHook(): void {
         // nothing more can be done while the process exits
       }
     }
-  });
+  };
+  // 'exit' also runs after an uncaught exception: buffered lines are written synchronously there.
+  process.on('exit', flushAll);
+  if (!isMainThread) return;
+  // A signal's default action kills the process without 'exit'. Write the buffers first; then, if no
+  // one else handles the signal, remove this listener and raise it again so the default action (and
+  // the exit status a shell expects) still happens.
+  for (const sig of SIGNALS) {
+    const onSignal = (): void => {
+      flushAll();
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 const BURST_MS = 5_000;

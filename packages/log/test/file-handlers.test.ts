@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createReadStream, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -140,6 +142,28 @@ describe('RotatingFileHandler', () => {
     },
     120_000,
   );
+});
+
+describe('signals', () => {
+  it('writes buffered lines on SIGTERM, then dies of the signal as it would have', async () => {
+    const script = fileURLToPath(new URL('./fixtures/signal-child.ts', import.meta.url));
+    const file = join(tmp.dir, 'sig.log');
+    const child = spawn(process.execPath, ['--import', 'tsx', script, file, '300'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (c: Buffer) => {
+        if (c.toString().includes('ready')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    expect(code).toBeNull();
+    expect(signal).toBe('SIGTERM');
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(300);
+    expect(lines[299]).toBe('line 299 before the signal');
+  });
 });
 
 describe('TimedRotatingFileHandler', () => {
