@@ -1,7 +1,12 @@
 /** Every error code @cb/memo-decorators throws. Callers branch on `code`, never on the message. */
 export type MemoErrorCode = 'MEMO_INVALID_OPTION' | 'MEMO_UNSUPPORTED_TARGET' | 'MEMO_VALIDATION_FAILED';
 
-/** Base class of the errors @cb/memo-decorators throws while a decorated function runs. */
+/**
+ * Base class of the errors @cb/memo-decorators throws while a decorated function runs.
+ * `err instanceof MemoError` is also true for `InvalidOptionError` and `UnsupportedTargetError`,
+ * which are `TypeError`s (as Node's own argument errors are), so one check catches every error of
+ * this package.
+ */
 export class MemoError extends Error {
   override name = 'MemoError';
   readonly code: MemoErrorCode;
@@ -9,6 +14,16 @@ export class MemoError extends Error {
   constructor(code: MemoErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class `instanceof` was applied to: MemoError, or a subclass inheriting this.
+    // biome-ignore lint/complexity/noThisInStatic: subclasses need their own, exact check
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    // Only the base class widens the check; `instanceof ValidationError` stays exact.
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    const isBase = this === MemoError;
+    return isBase && (value instanceof InvalidOptionError || value instanceof UnsupportedTargetError);
   }
 }
 
