@@ -28,7 +28,7 @@ export function currentTaskName(): string | null {
   return typeof name === 'string' ? name : null;
 }
 
-/** Where a record was logged from, parsed out of a captured stack frame. */
+/** Where a record was logged from, read from a captured call site. */
 export interface CallerInfo {
   pathname: string;
   lineno: number;
@@ -175,7 +175,7 @@ export type LogRecordAttributes = Partial<{
 
 /**
  * One logging event, with every attribute of Python's LogRecord. Caller fields (`pathname`, `filename`,
- * `module`, `lineno`, `funcName`) are parsed lazily from a captured frame when a format asks for them.
+ * `module`, `lineno`, `funcName`) are captured only once some formatter shows them.
  */
 export class LogRecord {
   [extra: string]: unknown;
