@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CalledProcessError, CommandNotFound, pipeline, TimeoutExpired } from '../src/index.js';
+import { AbortError, CalledProcessError, CommandNotFound, pipeline, TimeoutExpired } from '../src/index.js';
 import { findProcesses, killMarked, marker, python } from './helpers.js';
 
 const used: string[] = [];
@@ -92,6 +92,21 @@ describe('pipeline', () => {
       { timeoutMs: 200 },
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutExpired);
+    expect(findProcesses(`sleep ${m}`)).toEqual([]);
+  });
+
+  it('kills every stage when the signal aborts', async () => {
+    const m = mark();
+    const ac = new AbortController();
+    const pending = pipeline(
+      [
+        ['sleep', m],
+        ['sh', '-c', `cat; sleep ${m}`],
+      ],
+      { signal: ac.signal },
+    );
+    setTimeout(() => ac.abort(), 150);
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
     expect(findProcesses(`sleep ${m}`)).toEqual([]);
   });
 
