@@ -11,13 +11,15 @@ import {
   getLevelName,
   getLogger,
   INFO,
+  lastResort,
   LogError,
   type LogRecord,
   NullHandler,
   StreamHandler,
   WARNING,
 } from '../src/index.js';
-import { collector } from './helpers/env.js';
+import { fileURLToPath } from 'node:url';
+import { collector, runScript } from './helpers/env.js';
 
 afterEach(async () => {
   await resetForTests();
@@ -203,10 +205,28 @@ describe('logging calls', () => {
     expect(out).toContain('exc:ERROR:plain\nRangeError: range');
   });
 
-  it('falls back to the last-resort stderr handler only when no handler exists', () => {
-    const log = getLogger('lr.none');
-    getLogger('lr').addHandler(new NullHandler());
-    expect(() => log.error('swallowed by the NullHandler')).not.toThrow();
+  it('prints WARNING and up to stderr through the last-resort handler when no handler exists', async () => {
+    const res = await runScript(fileURLToPath(new URL('./fixtures/last-resort.ts', import.meta.url)));
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('disk at 91%\nconnection lost\n');
+  });
+
+  it('uses no last resort once any handler, even a NullHandler, is found', () => {
+    const lr = lastResort()!;
+    const seen: unknown[] = [];
+    const original = lr.handle.bind(lr);
+    lr.handle = (r) => {
+      seen.push(r.msg);
+      return false;
+    };
+    try {
+      getLogger('lr').addHandler(new NullHandler());
+      getLogger('lr.none').error('swallowed by the NullHandler');
+      getLogger('elsewhere.none').error('to the last resort');
+    } finally {
+      lr.handle = original;
+    }
+    expect(seen).toEqual(['to the last resort']);
   });
 });
 
