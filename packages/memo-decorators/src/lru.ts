@@ -64,6 +64,8 @@ export interface LruCache {
 
 type Trie = Map<unknown, unknown>;
 
+const EMPTY = new Float64Array(0);
+
 /**
  * An exact LRU cache in front of one function, O(1) on a hit and amortized O(log n) per eviction.
  *
@@ -74,135 +76,162 @@ type Trie = Map<unknown, unknown>;
  * by stamp: the first queued slot whose stamp has not changed since the sort is the oldest entry
  * in the cache (every other entry was used or added after the sort); slots used since are skipped
  * and come back at the next sort, made when the queue runs dry.
+ *
+ * A class, not a closure per helper: a cache exists per instance for memoized methods, so it must
+ * be small (one object, one `Map`, a few arrays and the `run` closure).
  */
-export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
-  const { maxSize, ttl, typed } = config;
-  const keyFn = config.key;
-  const bounded = maxSize !== Number.POSITIVE_INFINITY;
-  const expiring = ttl !== Number.POSITIVE_INFINITY;
-  // Sorting packs (stamp, slot) into one double: stamp * SLOTS + slot stays exact below 2^53.
-  const SLOTS = bounded ? 2 ** Math.max(1, Math.ceil(Math.log2(maxSize + 1))) : 1;
-  const PACK_LIMIT = config.packLimit ?? Math.floor(Number.MAX_SAFE_INTEGER / SLOTS) - 1;
-
-  let hits = 0;
-  let misses = 0;
-  let size = 0;
-  let mutations = 0;
-  let epoch = 0;
-  let clock = 0;
-  const single = new Map<unknown, number>();
+class Cache implements LruCache {
+  hits = 0;
+  misses = 0;
+  size = 0;
+  mutations = 0;
+  epoch = 0;
+  clock = 0;
+  readonly single = new Map<unknown, number>();
   // Trie roots by argument count (2 and up); an array index is cheaper than a Map lookup.
-  const roots: (Trie | undefined)[] = [];
-  const keys: unknown[] = [];
-  const argLists: (unknown[] | undefined)[] = [];
-  const values: unknown[] = [];
-  const expires: number[] = [];
-  const gens: number[] = [];
-  const free: number[] = [];
-  let stamps = new Float64Array(bounded ? Math.min(maxSize, 64) : 0);
-  let queue = new Float64Array(0);
-  let queueHead = 0;
-  let queueLength = 0;
+  readonly roots: (Trie | undefined)[] = [];
+  readonly keys: unknown[] = [];
+  readonly argLists: (unknown[] | undefined)[] = [];
+  readonly values: unknown[] = [];
+  readonly expires: number[] = [];
+  readonly gens: number[] = [];
+  readonly free: number[] = [];
+  stamps: Float64Array = EMPTY;
+  queue: Float64Array = EMPTY;
+  queueHead = 0;
+  queueLength = 0;
+  readonly maxSize: number;
+  readonly ttl: number;
+  readonly typed: boolean;
+  readonly keyFn: AnyFunction | undefined;
+  readonly bounded: boolean;
+  readonly expiring: boolean;
+  /** Sorting packs (stamp, slot) into one double: stamp * slots + slot stays exact below 2^53. */
+  readonly slots: number;
+  readonly packLimit: number;
+  readonly run: (this: unknown, ...args: unknown[]) => unknown;
 
-  const keyOf = (value: unknown): unknown => (typed ? value : untyped(value));
+  constructor(
+    readonly fn: AnyFunction,
+    config: MemoConfig,
+  ) {
+    this.maxSize = config.maxSize;
+    this.ttl = config.ttl;
+    this.typed = config.typed;
+    this.keyFn = config.key;
+    this.bounded = config.maxSize !== Number.POSITIVE_INFINITY;
+    this.expiring = config.ttl !== Number.POSITIVE_INFINITY;
+    this.slots = this.bounded ? 2 ** Math.max(1, Math.ceil(Math.log2(config.maxSize + 1))) : 1;
+    this.packLimit = config.packLimit ?? Math.floor(Number.MAX_SAFE_INTEGER / this.slots) - 1;
+    this.run = makeRun(this, fn.length);
+  }
 
-  const findMulti = (args: unknown[]): number | undefined => {
-    let level: Trie | undefined = roots[args.length];
+  keyOf(value: unknown): unknown {
+    return this.typed ? value : untyped(value);
+  }
+
+  findMulti(args: unknown[]): number | undefined {
+    let level: Trie | undefined = this.roots[args.length];
     const last = args.length - 1;
     for (let i = 0; i < last && level !== undefined; i++) {
-      level = level.get(keyOf(args[i])) as Trie | undefined;
+      level = level.get(this.keyOf(args[i])) as Trie | undefined;
     }
-    return level?.get(keyOf(args[last])) as number | undefined;
-  };
+    return level?.get(this.keyOf(args[last])) as number | undefined;
+  }
 
-  const removeSlot = (slot: number): void => {
-    const key = keys[slot];
+  removeSlot(slot: number): void {
+    const key = this.keys[slot];
     if (key === MULTI) {
-      const args = argLists[slot]!;
+      const args = this.argLists[slot]!;
       const path: Trie[] = [];
-      let level = roots[args.length];
+      let level = this.roots[args.length];
       const last = args.length - 1;
       for (let i = 0; i < last && level !== undefined; i++) {
         path.push(level);
-        level = level.get(keyOf(args[i])) as Trie | undefined;
+        level = level.get(this.keyOf(args[i])) as Trie | undefined;
       }
       if (level !== undefined) {
-        level.delete(keyOf(args[last]));
+        level.delete(this.keyOf(args[last]));
         // Prune the maps this entry alone kept alive, deepest first.
         for (let i = path.length - 1; i >= 0 && level.size === 0; i--) {
           const parent = path[i]!;
-          parent.delete(keyOf(args[i]));
+          parent.delete(this.keyOf(args[i]));
           level = parent;
         }
-        if (level.size === 0) roots[args.length] = undefined;
+        if (level.size === 0) this.roots[args.length] = undefined;
       }
     } else {
-      single.delete(key);
+      this.single.delete(key);
     }
-    keys[slot] = FREE;
-    argLists[slot] = undefined;
-    values[slot] = undefined;
-    gens[slot] = (gens[slot] ?? 0) + 1;
-    free.push(slot);
-    size--;
-    mutations++;
-  };
+    this.keys[slot] = FREE;
+    this.argLists[slot] = undefined;
+    this.values[slot] = undefined;
+    this.gens[slot] = (this.gens[slot] ?? 0) + 1;
+    this.free.push(slot);
+    this.size--;
+    this.mutations++;
+  }
 
   /** Refills the eviction queue with every live slot, oldest first. */
-  const refill = (): void => {
+  refill(): void {
     const live: number[] = [];
+    const { keys, slots } = this;
     for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== FREE) live.push(slot);
-    if (clock >= PACK_LIMIT) {
+    const stamps = this.stamps;
+    if (this.clock >= this.packLimit) {
       // Stamps grew too large to pack: renumber them 1..n in recency order (rare).
       live.sort((a, b) => stamps[a]! - stamps[b]!);
       live.forEach((slot, i) => {
         stamps[slot] = i + 1;
       });
-      clock = live.length;
+      this.clock = live.length;
     }
-    if (queue.length < live.length) queue = new Float64Array(Math.max(live.length, queue.length * 2));
-    for (let i = 0; i < live.length; i++) queue[i] = stamps[live[i]!]! * SLOTS + live[i]!;
+    if (this.queue.length < live.length) {
+      this.queue = new Float64Array(Math.max(live.length, this.queue.length * 2));
+    }
+    const queue = this.queue;
+    for (let i = 0; i < live.length; i++) queue[i] = stamps[live[i]!]! * slots + live[i]!;
     queue.subarray(0, live.length).sort();
-    queueHead = 0;
-    queueLength = live.length;
-  };
+    this.queueHead = 0;
+    this.queueLength = live.length;
+  }
 
-  const evictOldest = (): void => {
+  evictOldest(): void {
     for (;;) {
-      if (queueHead === queueLength) refill();
-      const packed = queue[queueHead++]!;
-      const slot = packed % SLOTS;
-      if (keys[slot] !== FREE && stamps[slot] === (packed - slot) / SLOTS) {
-        removeSlot(slot);
+      if (this.queueHead === this.queueLength) this.refill();
+      const packed = this.queue[this.queueHead++]!;
+      const slot = packed % this.slots;
+      if (this.keys[slot] !== FREE && this.stamps[slot] === (packed - slot) / this.slots) {
+        this.removeSlot(slot);
         return;
       }
     }
-  };
+  }
 
-  const insert = (key: unknown, args: unknown[] | undefined, value: unknown, expiresAt: number): number => {
-    if (bounded && size >= maxSize) evictOldest();
-    let slot = free.pop();
+  insert(key: unknown, args: unknown[] | undefined, value: unknown, expiresAt: number): number {
+    if (this.bounded && this.size >= this.maxSize) this.evictOldest();
+    let slot = this.free.pop();
     if (slot === undefined) {
-      slot = keys.length;
-      if (bounded && slot >= stamps.length) {
-        const grown = new Float64Array(Math.min(maxSize, stamps.length * 2));
-        grown.set(stamps);
-        stamps = grown;
+      slot = this.keys.length;
+      if (this.bounded && slot >= this.stamps.length) {
+        const grown = new Float64Array(Math.min(this.maxSize, Math.max(8, this.stamps.length * 2)));
+        grown.set(this.stamps);
+        this.stamps = grown;
       }
     }
     if (args === undefined) {
-      single.set(key, slot);
-      keys[slot] = key;
-      argLists[slot] = undefined;
+      this.single.set(key, slot);
+      this.keys[slot] = key;
+      this.argLists[slot] = undefined;
     } else {
-      let level = roots[args.length];
+      let level = this.roots[args.length];
       if (level === undefined) {
         level = new Map();
-        roots[args.length] = level;
+        this.roots[args.length] = level;
       }
       const last = args.length - 1;
       for (let i = 0; i < last; i++) {
-        const k = keyOf(args[i]);
+        const k = this.keyOf(args[i]);
         let next = level.get(k) as Trie | undefined;
         if (next === undefined) {
           next = new Map();
@@ -210,176 +239,177 @@ export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
         }
         level = next;
       }
-      level.set(keyOf(args[last]), slot);
-      keys[slot] = MULTI;
-      argLists[slot] = args;
+      level.set(this.keyOf(args[last]), slot);
+      this.keys[slot] = MULTI;
+      this.argLists[slot] = args;
     }
-    values[slot] = value;
-    if (expiring) expires[slot] = expiresAt;
-    if (bounded) stamps[slot] = ++clock;
-    gens[slot] ??= 0;
-    size++;
-    mutations++;
+    this.values[slot] = value;
+    if (this.expiring) this.expires[slot] = expiresAt;
+    if (this.bounded) this.stamps[slot] = ++this.clock;
+    this.gens[slot] ??= 0;
+    this.size++;
+    this.mutations++;
     return slot;
-  };
+  }
 
   /** Wires a promise result: ttl starts when it fulfils; a rejection drops its entry. */
-  const track = (promise: PromiseLike<unknown>, ref: { slot: number; gen: number }): Promise<unknown> => {
-    const at = epoch;
-    const current = () => ref.slot >= 0 && at === epoch && gens[ref.slot] === ref.gen;
+  track(promise: PromiseLike<unknown>, ref: { slot: number; gen: number }): Promise<unknown> {
+    const at = this.epoch;
+    const current = () => ref.slot >= 0 && at === this.epoch && this.gens[ref.slot] === ref.gen;
     return Promise.resolve(promise).then(
       (result) => {
-        if (expiring && current()) expires[ref.slot] = now() + ttl;
+        if (this.expiring && current()) this.expires[ref.slot] = now() + this.ttl;
         return result;
       },
       (error: unknown) => {
-        if (current()) removeSlot(ref.slot);
+        if (current()) this.removeSlot(ref.slot);
         throw error;
       },
     );
-  };
+  }
 
-  const miss = (thisArg: unknown, args: unknown[], key: unknown): unknown => {
-    misses++;
-    const before = mutations;
-    let value = fn.apply(thisArg, args as never[]);
-    const multi = keyFn === undefined && args.length > 1;
+  miss(thisArg: unknown, args: unknown[], key: unknown): unknown {
+    this.misses++;
+    const before = this.mutations;
+    let value = this.fn.apply(thisArg, args as never[]);
+    const multi = this.keyFn === undefined && args.length > 1;
     let expiresAt = Number.POSITIVE_INFINITY;
     // Where a promise's entry went, so settling can find it again (slot -1: never stored).
     let ref: { slot: number; gen: number } | undefined;
     if (isThenable(value)) {
       ref = { slot: -1, gen: 0 };
-      value = track(value, ref);
-    } else if (expiring) {
-      expiresAt = now() + ttl;
+      value = this.track(value, ref);
+    } else if (this.expiring) {
+      expiresAt = now() + this.ttl;
     }
     // A reentrant call (recursion through a custom key) may have stored this key meanwhile:
     // like Python, keep that entry and return this call's result.
-    if (mutations !== before && (multi ? findMulti(args) : single.get(key)) !== undefined) return value;
-    const slot = insert(key, multi ? args : undefined, value, expiresAt);
+    if (this.mutations !== before && (multi ? this.findMulti(args) : this.single.get(key)) !== undefined) {
+      return value;
+    }
+    const slot = this.insert(key, multi ? args : undefined, value, expiresAt);
     if (ref !== undefined) {
       ref.slot = slot;
-      ref.gen = gens[slot]!;
+      ref.gen = this.gens[slot]!;
     }
     return value;
-  };
+  }
 
-  const invoke = (thisArg: unknown, args: unknown[]): unknown => {
+  invoke(thisArg: unknown, args: unknown[]): unknown {
+    if (this.maxSize === 0) {
+      this.misses++;
+      return this.fn.apply(thisArg, args as never[]);
+    }
     let key: unknown;
     let slot: number | undefined;
     const n = args.length;
-    if (keyFn !== undefined) {
-      key = keyFn.apply(thisArg, args as never[]);
-      slot = single.get(key);
+    if (this.keyFn !== undefined) {
+      key = this.keyFn.apply(thisArg, args as never[]);
+      slot = this.single.get(key);
     } else if (n === 1) {
       key = args[0];
-      if (!typed && typeof key === 'bigint') key = untyped(key);
-      slot = single.get(key);
+      if (!this.typed && typeof key === 'bigint') key = untyped(key);
+      slot = this.single.get(key);
     } else if (n === 0) {
       key = NO_ARGS;
-      slot = single.get(key);
+      slot = this.single.get(key);
     } else {
-      slot = findMulti(args);
+      slot = this.findMulti(args);
     }
     if (slot !== undefined) {
-      if (!expiring || expires[slot]! > now()) {
-        hits++;
-        if (bounded) stamps[slot] = ++clock;
-        return values[slot];
+      if (!this.expiring || this.expires[slot]! > now()) {
+        this.hits++;
+        if (this.bounded) this.stamps[slot] = ++this.clock;
+        return this.values[slot];
       }
-      removeSlot(slot);
+      this.removeSlot(slot);
     }
-    return miss(thisArg, args, key);
-  };
+    return this.miss(thisArg, args, key);
+  }
 
-  // The hit path written out, kept small so V8 inlines it into callers: what a memoized function
-  // runs when there is no custom key and no ttl, picked by the function's declared arity (a hint:
-  // any other call still goes through `invoke`). Arguments are looked up as given: stored keys
-  // are normalized, so a bigint that needs normalizing simply misses here and `invoke` finds it.
-  const runOne = function (this: unknown, ...args: unknown[]): unknown {
-    const slot = args.length === 1 ? single.get(args[0]) : undefined;
-    if (slot === undefined) return invoke(this, args);
-    hits++;
-    if (bounded) stamps[slot] = ++clock;
-    return values[slot];
-  };
-
-  const runTwo = function (this: unknown, ...args: unknown[]): unknown {
+  delete(thisArg: unknown, args: unknown[]): boolean {
     let slot: number | undefined;
-    if (args.length === 2) {
-      const l2 = roots[2]?.get(args[0]) as Trie | undefined;
-      if (l2 !== undefined) slot = l2.get(args[1]) as number | undefined;
-    }
-    if (slot === undefined) return invoke(this, args);
-    hits++;
-    if (bounded) stamps[slot] = ++clock;
-    return values[slot];
-  };
+    if (this.keyFn !== undefined) slot = this.single.get(this.keyFn.apply(thisArg, args as never[]));
+    else if (args.length === 0) slot = this.single.get(NO_ARGS);
+    else if (args.length === 1) slot = this.single.get(this.keyOf(args[0]));
+    else slot = this.findMulti(args);
+    if (slot === undefined) return false;
+    this.removeSlot(slot);
+    return true;
+  }
 
-  const runThree = function (this: unknown, ...args: unknown[]): unknown {
-    let slot: number | undefined;
-    if (args.length === 3) {
-      const l2 = roots[3]?.get(args[0]) as Trie | undefined;
-      const l3 = l2?.get(args[1]) as Trie | undefined;
-      if (l3 !== undefined) slot = l3.get(args[2]) as number | undefined;
-    }
-    if (slot === undefined) return invoke(this, args);
-    hits++;
-    if (bounded) stamps[slot] = ++clock;
-    return values[slot];
-  };
+  clear(): void {
+    this.epoch++;
+    this.single.clear();
+    this.roots.length = 0;
+    this.keys.length = 0;
+    this.argLists.length = 0;
+    this.values.length = 0;
+    this.expires.length = 0;
+    this.gens.length = 0;
+    this.free.length = 0;
+    this.queueHead = this.queueLength = 0;
+    this.clock = 0;
+    this.size = 0;
+    this.hits = 0;
+    this.misses = 0;
+    this.mutations++;
+  }
 
-  const runPlain = fn.length === 2 ? runTwo : fn.length === 3 ? runThree : runOne;
+  info(): CacheInfo {
+    return { hits: this.hits, misses: this.misses, maxSize: this.maxSize, currSize: this.size };
+  }
+}
 
-  const runGeneral = function (this: unknown, ...args: unknown[]): unknown {
-    return invoke(this, args);
+/**
+ * The memoized function's body: the hit path written out, kept small so V8 inlines it into
+ * callers, picked by the function's declared arity (a hint: any other call still goes through
+ * `invoke`). Used when there is no custom key and no ttl. Arguments are looked up as given:
+ * stored keys are normalized, so a bigint that needs normalizing misses here and `invoke` finds it.
+ */
+function makeRun(c: Cache, arity: number): (this: unknown, ...args: unknown[]) => unknown {
+  if (c.keyFn !== undefined || c.expiring || c.maxSize === 0) {
+    return function (this: unknown, ...args: unknown[]): unknown {
+      return c.invoke(this, args);
+    };
+  }
+  if (arity === 2) {
+    return function (this: unknown, ...args: unknown[]): unknown {
+      let slot: number | undefined;
+      if (args.length === 2) {
+        const l2 = c.roots[2]?.get(args[0]) as Trie | undefined;
+        if (l2 !== undefined) slot = l2.get(args[1]) as number | undefined;
+      }
+      if (slot === undefined) return c.invoke(this, args);
+      c.hits++;
+      if (c.bounded) c.stamps[slot] = ++c.clock;
+      return c.values[slot];
+    };
+  }
+  if (arity === 3) {
+    return function (this: unknown, ...args: unknown[]): unknown {
+      let slot: number | undefined;
+      if (args.length === 3) {
+        const l2 = c.roots[3]?.get(args[0]) as Trie | undefined;
+        const l3 = l2?.get(args[1]) as Trie | undefined;
+        if (l3 !== undefined) slot = l3.get(args[2]) as number | undefined;
+      }
+      if (slot === undefined) return c.invoke(this, args);
+      c.hits++;
+      if (c.bounded) c.stamps[slot] = ++c.clock;
+      return c.values[slot];
+    };
+  }
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const slot = args.length === 1 ? c.single.get(args[0]) : undefined;
+    if (slot === undefined) return c.invoke(this, args);
+    c.hits++;
+    if (c.bounded) c.stamps[slot] = ++c.clock;
+    return c.values[slot];
   };
+}
 
-  const uncached = (thisArg: unknown, args: unknown[]): unknown => {
-    misses++;
-    return fn.apply(thisArg, args as never[]);
-  };
-
-  const lookupArgs = (thisArg: unknown, args: unknown[]): number | undefined => {
-    if (keyFn !== undefined) return single.get(keyFn.apply(thisArg, args as never[]));
-    if (args.length === 0) return single.get(NO_ARGS);
-    if (args.length === 1) return single.get(keyOf(args[0]));
-    return findMulti(args);
-  };
-
-  return {
-    invoke: maxSize === 0 ? uncached : invoke,
-    run:
-      maxSize === 0
-        ? function (this: unknown, ...args: unknown[]) {
-            return uncached(this, args);
-          }
-        : keyFn === undefined && !expiring
-          ? runPlain
-          : runGeneral,
-    delete(thisArg, args) {
-      const slot = lookupArgs(thisArg, args);
-      if (slot === undefined) return false;
-      removeSlot(slot);
-      return true;
-    },
-    clear() {
-      epoch++;
-      single.clear();
-      roots.length = 0;
-      keys.length = 0;
-      argLists.length = 0;
-      values.length = 0;
-      expires.length = 0;
-      gens.length = 0;
-      free.length = 0;
-      queueHead = queueLength = 0;
-      clock = 0;
-      size = 0;
-      hits = 0;
-      misses = 0;
-      mutations++;
-    },
-    info: () => ({ hits, misses, maxSize, currSize: size }),
-  };
+/** Creates the cache for one function (one per memoized function, or per instance for methods). */
+export function createCache(fn: AnyFunction, config: MemoConfig): LruCache {
+  return new Cache(fn, config);
 }

@@ -48,7 +48,9 @@ function replay(c: Case, packLimit?: number): { hits: boolean[]; info: number[] 
             typed: false,
             packLimit,
           });
-          return Object.assign((...args: Arg[]) => cache.invoke(undefined, args), { cacheInfo: cache.info });
+          return Object.assign((...args: Arg[]) => cache.invoke(undefined, args), {
+            cacheInfo: () => cache.info(),
+          });
         })();
   const hits: boolean[] = [];
   for (const args of c.calls) {
