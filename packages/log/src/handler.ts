@@ -186,16 +186,16 @@ export class StreamHandler extends Handler {
     super(options, ['terminator']);
     this.stream = stream ?? process.stderr;
     this.terminator = options.terminator ?? '\n';
-    this.stream.on('error', this.onError);
+    if (typeof this.stream.on === 'function') this.stream.on('error', this.onError);
   }
 
   /** Replaces the stream; returns the previous one. */
   setStream(stream: NodeJS.WritableStream): NodeJS.WritableStream {
     const old = this.stream;
     if (old === stream) return old;
-    old.removeListener('error', this.onError);
+    if (typeof old.removeListener === 'function') old.removeListener('error', this.onError);
     this.stream = stream;
-    stream.on('error', this.onError);
+    if (typeof stream.on === 'function') stream.on('error', this.onError);
     return old;
   }
 
@@ -217,7 +217,7 @@ export class StreamHandler extends Handler {
 
   override async close(): Promise<void> {
     await this.flush();
-    this.stream.removeListener('error', this.onError);
+    if (typeof this.stream.removeListener === 'function') this.stream.removeListener('error', this.onError);
     await super.close();
   }
 }

@@ -80,3 +80,13 @@ describe('message formatting errors', () => {
     expect(c.text()).toBe('ok fine\n');
   });
 });
+
+describe('StreamHandler with a bare writer', () => {
+  it('accepts any object with write(), as Python accepts any file-like object', async () => {
+    const lines: string[] = [];
+    const h = new StreamHandler({ write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream);
+    h.handle(makeLogRecord({ msg: 'plain' }));
+    await h.close();
+    expect(lines).toEqual(['plain\n']);
+  });
+});
