@@ -47,7 +47,7 @@ test('the generated source type-checks under the workspace compiler settings', (
     execFileSync(process.execPath, [generator, 'probe', '--root', root]);
     const tsc = join(workspace, 'node_modules', 'typescript', 'bin', 'tsc');
     const dir = join(root, 'packages', 'probe');
-    const res = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(dir, 'tsconfig.json'), '--typeRoots', join(workspace, 'node_modules', '@types'), '--baseUrl', join(workspace, 'node_modules')], { encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(dir, 'tsconfig.json'), '--typeRoots', join(workspace, 'node_modules', '@types')], { encoding: 'utf8' });
     // Test and bench files import vitest and the harness, which a scratch root lacks: only src/ must be clean.
     const srcErrors = `${res.stdout}${res.stderr}`.split('\n').filter((l) => l.includes('src/'));
     assert.deepEqual(srcErrors, []);
