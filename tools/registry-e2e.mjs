@@ -237,15 +237,16 @@ async function main() {
   let registryLog = '';
   registry.stdout.on('data', (d) => (registryLog += d));
   registry.stderr.on('data', (d) => (registryLog += d));
-  const stop = () => {
+  const signal = (sig) => {
     if (registry.exitCode === null && registry.pid) {
       try {
-        process.kill(registry.pid, 'SIGTERM');
+        process.kill(registry.pid, sig);
       } catch {
         // already gone
       }
     }
   };
+  const stop = () => signal('SIGTERM');
   const onSignal = (sig) => {
     stop();
     rmSync(temp, { recursive: true, force: true });
@@ -289,11 +290,7 @@ async function main() {
       if (registry.exitCode !== null) resolve();
       else {
         const timer = setTimeout(() => {
-          try {
-            process.kill(registry.pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
+          signal('SIGKILL');
           resolve();
         }, 5000);
         registry.once('exit', () => {
