@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { afterEach, expect } from 'vitest';
 
 /**
  * A `sleep` duration nobody else on the machine uses, so `ps` can find exactly our processes
@@ -58,4 +59,23 @@ export function killMarked(text: string): void {
       // already gone
     }
   }
+}
+
+/**
+ * Returns a `mark()` that hands out fresh markers, and registers an `afterEach` that fails the
+ * test if any `sleep <marker>` it handed out is still alive (killing them either way).
+ */
+export function trackMarkers(): () => string {
+  const used: string[] = [];
+  afterEach(() => {
+    // Whatever happened in the test, nothing with its markers may survive it.
+    const left = used.flatMap((m) => findProcesses(`sleep ${m}`));
+    for (const m of used.splice(0)) killMarked(`sleep ${m}`);
+    expect(left).toEqual([]);
+  });
+  return () => {
+    const m = marker();
+    used.push(m);
+    return m;
+  };
 }

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, CalledProcessError, CommandNotFound, pipeline, TimeoutExpired } from '../src/index.js';
-import { findProcesses, killMarked, marker, python } from './helpers.js';
+import { findProcesses, python, trackMarkers } from './helpers.js';
 
-const used: string[] = [];
-function mark(): string {
-  const m = marker();
-  used.push(m);
-  return m;
-}
-afterEach(() => {
-  const left = used.flatMap((m) => findProcesses(`sleep ${m}`));
-  for (const m of used.splice(0)) killMarked(`sleep ${m}`);
-  expect(left).toEqual([]);
-});
+const mark = trackMarkers();
 
 describe('pipeline', () => {
   it('connects stages like a | b | c and equals the shell pipeline', async () => {

@@ -13,21 +13,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEVNULL, MaxBufferError, PIPE, Popen, popen, run, STDOUT, TimeoutExpired } from '../src/index.js';
-import { findProcesses, killMarked, marker } from './helpers.js';
+import { findProcesses, trackMarkers } from './helpers.js';
 
-const used: string[] = [];
-function mark(): string {
-  const m = marker();
-  used.push(m);
-  return m;
-}
-afterEach(() => {
-  const left = used.flatMap((m) => findProcesses(`sleep ${m}`));
-  for (const m of used.splice(0)) killMarked(`sleep ${m}`);
-  expect(left).toEqual([]);
-});
+const mark = trackMarkers();
 
 const MB = 1024 * 1024;
 

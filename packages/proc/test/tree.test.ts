@@ -1,23 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, popen, run, TimeoutExpired } from '../src/index.js';
-import { eventually, findProcesses, killMarked, marker, processState } from './helpers.js';
+import { eventually, findProcesses, killMarked, processState, trackMarkers } from './helpers.js';
 
-const used: string[] = [];
-function mark(): string {
-  const m = marker();
-  used.push(m);
-  return m;
-}
-
-afterEach(() => {
-  // Whatever happened in the test, nothing with its markers may survive it.
-  const left = used.flatMap((m) => findProcesses(`sleep ${m}`));
-  for (const m of used.splice(0)) killMarked(`sleep ${m}`);
-  expect(left).toEqual([]);
-});
+const mark = trackMarkers();
 
 const gone = (m: string) =>
   eventually(
