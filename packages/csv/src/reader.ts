@@ -1,5 +1,5 @@
 import { addAbortSignal, Readable } from 'node:stream';
-import { type Dialect, type DialectOptions, fieldSizeLimit, makeDialect } from './dialect.js';
+import { type Dialect, type DialectOptions, DIALECT_KEYS, fieldSizeLimit, makeDialect } from './dialect.js';
 import { CsvError } from './errors.js';
 import { type Field, Parser } from './parser.js';
 
@@ -37,16 +37,9 @@ export type FieldOf<O> = O extends { quoting: infer Q }
         : string
   : string;
 
-const READER_KEYS = new Set([
+const READER_KEYS = new Set<string>([
+  ...DIALECT_KEYS,
   'dialect',
-  'delimiter',
-  'quotechar',
-  'escapechar',
-  'doublequote',
-  'skipinitialspace',
-  'lineterminator',
-  'quoting',
-  'strict',
   'fieldSizeLimit',
   'keepBom',
   'encoding',
