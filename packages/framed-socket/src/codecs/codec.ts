@@ -1,3 +1,5 @@
+import { toBuffer } from '../options.js';
+
 /**
  * An incremental decoder: feed it chunks as they arrive, get back every message they complete.
  * Each connection owns one; a decoder is not shared.
@@ -60,7 +62,7 @@ export abstract class BaseCodec implements Codec {
   abstract createDecoder(): FrameDecoder;
 
   encode(message: Uint8Array | string): Buffer {
-    const body = toBody(message);
+    const body = toBuffer(message);
     const out = Buffer.allocUnsafe(this.headerLength(body) + body.length + this.trailer.length);
     let pos = this.writeHeader(body, out, 0);
     out.set(body, pos);
@@ -73,7 +75,7 @@ export abstract class BaseCodec implements Codec {
     const bodies: Buffer[] = [];
     let total = 0;
     for (const m of messages) {
-      const body = toBody(m);
+      const body = toBuffer(m);
       bodies.push(body);
       total += this.headerLength(body) + body.length + this.trailer.length;
     }
@@ -97,14 +99,6 @@ export abstract class BaseCodec implements Codec {
     for (const m of d.end()) out.push(m);
     return out;
   }
-}
-
-function toBody(message: Uint8Array | string): Buffer {
-  if (typeof message === 'string') return Buffer.from(message, 'utf8');
-  if (Buffer.isBuffer(message)) return message;
-  if (message instanceof Uint8Array)
-    return Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-  throw new TypeError(`A message must be a Uint8Array or a string, got ${typeof message}`);
 }
 
 /** Wraps any Uint8Array as a Buffer view (no copy). */
