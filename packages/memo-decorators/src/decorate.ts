@@ -28,24 +28,12 @@ export interface ClassMemberDecorator {
 
 /**
  * What `timed(options)` and `validate(predicate, options)` return: a wrapper for any function
- * (`dec(fn)`) that is also a standard decorator (`@dec`).
+ * (`dec(fn)`) that is also a standard decorator (`@dec`). The class-member signatures are
+ * inherited; TypeScript tries this interface's own signature first, then the inherited ones.
  */
 export interface Decorator extends ClassMemberDecorator {
   /** Wraps a plain function; the result has its name, length and own properties (see `wraps`). */
   <F extends AnyFunction>(fn: F): F;
-  <This, Args extends unknown[], R>(
-    value: (this: This, ...args: Args) => R,
-    context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
-  ): (this: This, ...args: Args) => R;
-  <This, R>(value: (this: This) => R, context: ClassGetterDecoratorContext<This, R>): (this: This) => R;
-  <This, V extends AnyFunction | undefined>(
-    value: ClassAccessorDecoratorTarget<This, V>,
-    context: ClassAccessorDecoratorContext<This, V>,
-  ): ClassAccessorDecoratorResult<This, V>;
-  <This, V extends AnyFunction | undefined>(
-    value: undefined,
-    context: ClassFieldDecoratorContext<This, V>,
-  ): (this: This, value: V) => V;
 }
 
 type Ctx = {

@@ -1,4 +1,4 @@
-import { createDecorator, isContext, memberName } from './decorate.js';
+import { type ClassMemberDecorator, createDecorator, isContext, memberName } from './decorate.js';
 import { InvalidOptionError, UnsupportedTargetError } from './errors.js';
 import { type CacheInfo, createCache, type LruCache, type MemoConfig } from './lru.js';
 import { checkKeys, describe } from './options.js';
@@ -48,27 +48,15 @@ export interface CacheControl<Args extends readonly unknown[] = readonly unknown
 /** A memoized function: the function itself plus its cache controls. */
 export type Memoized<F extends AnyFunction> = F & CacheControl<Parameters<F>>;
 
-/** What `memoize(options)` returns: a wrapper for any function that is also a standard decorator. */
-export interface MemoizeDecorator {
+/**
+ * What `memoize(options)` returns: a wrapper for any function that is also a standard decorator.
+ * On a method (instance or static): one cache per instance (per class for static methods). On a
+ * getter: the value is computed once per instance (and again after `ttl`). On an `accessor` or a
+ * field holding a function: each stored function is memoized (per instance).
+ */
+export interface MemoizeDecorator extends ClassMemberDecorator {
   /** Memoizes a plain function (same as `memoize(fn, options)`). */
   <F extends AnyFunction>(fn: F): Memoized<F>;
-  /** On a method (instance or static): one cache per instance (per class for static methods). */
-  <This, Args extends unknown[], R>(
-    value: (this: This, ...args: Args) => R,
-    context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
-  ): (this: This, ...args: Args) => R;
-  /** On a getter: the value is computed once per instance (and again after `ttl`). */
-  <This, R>(value: (this: This) => R, context: ClassGetterDecoratorContext<This, R>): (this: This) => R;
-  /** On an `accessor` holding a function: each stored function is memoized (per instance). */
-  <This, V extends AnyFunction | undefined>(
-    value: ClassAccessorDecoratorTarget<This, V>,
-    context: ClassAccessorDecoratorContext<This, V>,
-  ): ClassAccessorDecoratorResult<This, V>;
-  /** On a field holding a function: the initial function is memoized (per instance). */
-  <This, V extends AnyFunction | undefined>(
-    value: undefined,
-    context: ClassFieldDecoratorContext<This, V>,
-  ): (this: This, value: V) => V;
 }
 
 const KNOWN = ['maxSize', 'ttl', 'key', 'typed'] as const;
