@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 /** A TCP peer that decodes 4-byte length-prefixed frames. */
-async function frameServer(): Promise<{
+async function frameServer(port = 0): Promise<{
   server: Server;
   port: number;
   frames: Array<Record<string, unknown>>;
@@ -45,9 +45,35 @@ async function frameServer(): Promise<{
     });
     sock.on('close', () => sockets.delete(sock));
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   return { server, port: (server.address() as AddressInfo).port, frames, sockets };
+}
+
+/** A real SMTP server on loopback that keeps each mail's subject and raw text. */
+async function mailServer(): Promise<{
+  server: SMTPServer;
+  port: number;
+  mails: Array<{ subject: string; body: string }>;
+}> {
+  const mails: Array<{ subject: string; body: string }> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disableReverseLookup: true,
+    onData(stream, _session, cb) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => {
+        raw += c.toString();
+      });
+      stream.on('end', () => {
+        mails.push({ subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '', body: raw });
+        cb();
+      });
+    },
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server.server, 'listening');
+  return { server, port: (server.server.address() as AddressInfo).port, mails };
 }
 
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
@@ -97,25 +123,13 @@ describe('SocketHandler', () => {
     log.addHandler(h);
     log.warning('first');
     await until(() => errors.mock.calls.length > 0);
-    const frames: Array<Record<string, unknown>> = [];
-    const server = createServer((sock) => {
-      let buf = Buffer.alloc(0);
-      sock.on('data', (c: Buffer) => {
-        buf = Buffer.concat([buf, c]);
-        while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0)) {
-          frames.push(JSON.parse(buf.subarray(4, 4 + buf.readUInt32BE(0)).toString()));
-          buf = buf.subarray(4 + buf.readUInt32BE(0));
-        }
-      });
-    });
-    server.listen(port, '127.0.0.1');
-    await once(server, 'listening');
+    const { server, frames, sockets } = await frameServer(port);
     await new Promise((r) => setTimeout(r, 20));
     log.warning('second');
     await until(() => frames.length === 2);
     expect(frames.map((f) => f.msg)).toEqual(['first', 'second']);
     await h.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server, sockets);
   });
 });
 
@@ -269,24 +283,7 @@ describe('HTTPHandler', () => {
 
 describe('SMTPHandler', () => {
   it('batches an error storm into one mail through a real SMTP server', async () => {
-    const mails: Array<{ subject: string; body: string }> = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disableReverseLookup: true,
-      onData(stream, _session, cb) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => {
-          raw += c.toString();
-        });
-        stream.on('end', () => {
-          mails.push({ subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '', body: raw });
-          cb();
-        });
-      },
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server.server, 'listening');
-    const port = (server.server.address() as AddressInfo).port;
+    const { server, port, mails } = await mailServer();
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     const mailer = {
       send: (m: { from: string; to: string | readonly string[]; subject: string; text: string }) =>
@@ -315,53 +312,19 @@ describe('SMTPHandler', () => {
   });
 
   it('mails an open batch when the program ends on its own, without waiting for the window', async () => {
-    const subjects: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disableReverseLookup: true,
-      onData(stream, _session, cb) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => {
-          raw += c.toString();
-        });
-        stream.on('end', () => {
-          subjects.push(/^Subject: (.*)$/m.exec(raw)?.[1] ?? '');
-          cb();
-        });
-      },
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server.server, 'listening');
-    const port = (server.server.address() as AddressInfo).port;
+    const { server, port, mails } = await mailServer();
     const started = Date.now();
     const res = await runScript(fileURLToPath(new URL('./fixtures/smtp-exit.ts', import.meta.url)), [
       String(port),
     ]);
     expect(res.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(50_000);
-    expect(subjects).toEqual(['job failed']);
+    expect(mails.map((m) => m.subject)).toEqual(['job failed']);
     await new Promise<void>((r) => server.close(() => r()));
   }, 60_000);
 
   it('loads @cb/mailer lazily when given SMTP connection options', async () => {
-    const subjects: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disableReverseLookup: true,
-      onData(stream, _session, cb) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => {
-          raw += c.toString();
-        });
-        stream.on('end', () => {
-          subjects.push(/^Subject: (.*)$/m.exec(raw)?.[1] ?? '');
-          cb();
-        });
-      },
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server.server, 'listening');
-    const port = (server.server.address() as AddressInfo).port;
+    const { server, port, mails } = await mailServer();
     const h = new SMTPHandler(
       { host: '127.0.0.1', port, security: 'none' },
       { from: 'app@example.com', to: 'ops@example.com', subject: 'errors', batchMs: 60_000 },
@@ -370,7 +333,7 @@ describe('SMTPHandler', () => {
     getLogger('smtp.lazy').error('one');
     getLogger('smtp.lazy').error('two');
     await h.close();
-    expect(subjects).toEqual(['errors (2 records)']);
+    expect(mails.map((m) => m.subject)).toEqual(['errors (2 records)']);
     await new Promise<void>((r) => server.close(() => r()));
   });
 
