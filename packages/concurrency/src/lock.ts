@@ -70,25 +70,19 @@ export class Lock implements ConditionLock {
    * `timeout` ms or `AbortError` (`ABORTED`) when `signal` fires; such a caller is never granted the lock.
    */
   acquire(options?: WaitOptions): Promise<Releaser> {
-    if (options === undefined && this.#holder === undefined) {
-      const hold = new LockHold(this);
-      this.#holder = hold;
-      return Promise.resolve(hold);
-    }
     const o = normalizeWait(options, 'Lock.acquire');
     if (o.signal?.aborted) return Promise.reject(abortErrorFor(o.signal, 'Lock.acquire'));
-    if (this.#holder === undefined) {
-      const hold = new LockHold(this);
-      this.#holder = hold;
-      return Promise.resolve(hold);
-    }
+    if (this.#holder === undefined) return Promise.resolve(this.#take());
     if (o.timeout === 0) return Promise.reject(timeoutErrorFor(0, 'Lock.acquire'));
     return this.#waiters.park(o, 'Lock.acquire');
   }
 
   /** Takes the lock if it is free right now (Python's `acquire(blocking=False)`); else `undefined`. */
   tryAcquire(): Releaser | undefined {
-    if (this.#holder !== undefined) return undefined;
+    return this.#holder === undefined ? this.#take() : undefined;
+  }
+
+  #take(): LockHold {
     const hold = new LockHold(this);
     this.#holder = hold;
     return hold;
@@ -119,13 +113,10 @@ export class Lock implements ConditionLock {
     const current = this.#holder;
     if (!current || (hold !== undefined && hold !== current)) return current as LockHold;
     current.done = true;
-    if (this.#waiters.size > 0) {
-      const next = new LockHold(this);
-      this.#holder = next;
-      if (!this.#waiters.wakeOne(next)) this.#holder = undefined;
-    } else {
-      this.#holder = undefined;
-    }
+    // The queue holds live waiters only, so a non-empty queue always has someone to hand off to.
+    const next = this.#waiters.size > 0 ? new LockHold(this) : undefined;
+    this.#holder = next;
+    if (next) this.#waiters.wakeOne(next);
     return current;
   }
 
@@ -256,12 +247,7 @@ export class RLock implements ConditionLock {
     this.#count -= levels ?? this.#count;
     if (this.#count > 0) return saved;
     this.#count = 0;
-    if (this.#waiters.size > 0) {
-      this.#owner = HANDOFF;
-      if (!this.#waiters.wakeOne(undefined)) this.#owner = undefined;
-    } else {
-      this.#owner = undefined;
-    }
+    this.#owner = this.#waiters.wakeOne(undefined) ? HANDOFF : undefined;
     return saved;
   }
 
