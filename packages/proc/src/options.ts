@@ -361,6 +361,26 @@ export function checkInput(input: unknown): InputOption {
   return input;
 }
 
+/**
+ * Turns run()'s `capture` and `input` into pipes (stdout and stderr, stdin), rejecting the
+ * combinations that conflict with an explicit `stdout`/`stderr`/`stdin`; validates `input`.
+ */
+export function applyCaptureAndInput(fn: string, options: RunOptions): RunOptions {
+  let o = options;
+  if (o.capture) {
+    if (o.stdout !== undefined || o.stderr !== undefined) {
+      throw new TypeError(`${fn}(): \`capture\` cannot be combined with \`stdout\` or \`stderr\``);
+    }
+    o = { ...o, stdout: PIPE, stderr: PIPE };
+  }
+  if (o.input !== undefined) {
+    if (o.stdin !== undefined) throw new TypeError(`${fn}(): \`input\` and \`stdin\` cannot both be given`);
+    checkInput(o.input);
+    o = { ...o, stdin: PIPE };
+  }
+  return o;
+}
+
 /** Whether a path is an existing directory (for spawn failure diagnostics). */
 export function isDirectory(path: string): boolean {
   try {

@@ -1,8 +1,7 @@
 import { CalledProcessError, ProcError } from './errors.js';
 import {
-  checkInput,
+  applyCaptureAndInput,
   checkMs,
-  type InputOption,
   normalize,
   type OutputOf,
   PIPE,
@@ -52,34 +51,24 @@ export async function pipeline<const O extends PipelineOptions = Record<never, n
   }
   if (!Array.isArray(stages) || stages.length === 0)
     throw new TypeError('pipeline(): needs a non-empty array of commands');
-  if (opts.capture && (opts.stdout !== undefined || opts.stderr !== undefined)) {
-    throw new TypeError('pipeline(): `capture` cannot be combined with `stdout` or `stderr`');
-  }
-  if (opts.input !== undefined && opts.stdin !== undefined) {
-    throw new TypeError('pipeline(): `input` and `stdin` cannot both be given');
-  }
-  const input: InputOption | undefined = opts.input === undefined ? undefined : checkInput(opts.input);
-  const timeoutMs = checkMs('timeoutMs', opts.timeoutMs);
-  const last = stages.length - 1;
-  const stdout = opts.capture ? PIPE : opts.stdout;
-  const stderr = opts.capture ? PIPE : opts.stderr;
   const {
-    input: _i,
+    input,
     capture: _c,
     check: _k,
     timeoutMs: _t,
-    stdin: _s,
-    stdout: _o,
-    stderr: _e,
+    stdin,
+    stdout,
+    stderr,
     ...common
-  } = opts;
+  } = applyCaptureAndInput('pipeline', opts);
+  const timeoutMs = checkMs('timeoutMs', opts.timeoutMs);
+  const last = stages.length - 1;
 
   // Validate every stage before starting any, so a typo does not leave half a pipeline running.
   const normalized = stages.map((args, i) => {
     const stageOpts: RunOptions = { ...common };
     if (stderr !== undefined) stageOpts.stderr = stderr;
-    if (i === 0 && (opts.stdin !== undefined || input !== undefined))
-      stageOpts.stdin = input !== undefined ? PIPE : opts.stdin;
+    if (i === 0 && stdin !== undefined) stageOpts.stdin = stdin;
     if (i === last) {
       if (stdout !== undefined) stageOpts.stdout = stdout;
     } else stageOpts.stdout = PIPE;

@@ -1,6 +1,6 @@
 import { CalledProcessError, type Command } from './errors.js';
 import {
-  checkInput,
+  applyCaptureAndInput,
   checkMs,
   type InputOption,
   normalize,
@@ -49,20 +49,9 @@ export class CompletedProcess<T extends Buffer | string = Buffer> {
 function prepare(fn: string, options: RunOptions, extra?: (o: RunOptions) => RunOptions): RunOptions {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`${fn}(): options must be an object`);
-  let o = options;
-  if (o.capture !== undefined && typeof o.capture !== 'boolean')
+  if (options.capture !== undefined && typeof options.capture !== 'boolean')
     throw new TypeError(`${fn}(): \`capture\` must be a boolean`);
-  if (o.capture) {
-    if (o.stdout !== undefined || o.stderr !== undefined) {
-      throw new TypeError(`${fn}(): \`capture\` cannot be combined with \`stdout\` or \`stderr\``);
-    }
-    o = { ...o, stdout: PIPE, stderr: PIPE };
-  }
-  if (o.input !== undefined) {
-    if (o.stdin !== undefined) throw new TypeError(`${fn}(): \`input\` and \`stdin\` cannot both be given`);
-    checkInput(o.input);
-    o = { ...o, stdin: PIPE };
-  }
+  const o = applyCaptureAndInput(fn, options);
   return extra ? extra(o) : o;
 }
 
