@@ -105,6 +105,35 @@ const SETTINGS = new WeakSet<object>();
 
 const SLICE = 1 << 20;
 
+/** Source chunks to text: bytes decoded across chunk boundaries, a leading BOM dropped unless kept. */
+export class ChunkDecoder {
+  private decoder: InstanceType<typeof TextDecoder> | undefined;
+  private first = true;
+
+  constructor(private readonly settings: ReadSettings) {}
+
+  text(chunk: string | Uint8Array): string {
+    let text: string;
+    if (typeof chunk === 'string') text = chunk;
+    else if (chunk instanceof Uint8Array) {
+      this.decoder ??= new TextDecoder(this.settings.encoding, { ignoreBOM: true });
+      text = this.decoder.decode(chunk, { stream: true });
+    } else {
+      throw new TypeError(`reader chunks must be strings or bytes, got ${typeof chunk}`);
+    }
+    if (this.first && text.length > 0) {
+      this.first = false;
+      if (!this.settings.keepBom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    return text;
+  }
+
+  /** The text the decoder still holds at the end of the input. */
+  end(): string {
+    return this.text(this.decoder ? this.decoder.decode() : '');
+  }
+}
+
 function isSyncSource(source: unknown): source is SyncReaderSource {
   return (
     typeof source === 'string' ||
@@ -126,14 +155,14 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
   private readonly settings: ReadSettings;
   private readonly source: ReaderSource;
   private started = false;
-  private decoder: InstanceType<typeof TextDecoder> | undefined;
-  private first = true;
+  private readonly chunks: ChunkDecoder;
 
   /** Prefer {@link reader}; this constructor takes the same arguments. */
   constructor(source: ReaderSource, options: ReaderOptions | ReadSettings = {}) {
     this.settings = isSettings(options) ? options : readSettings(options);
     this.dialect = this.settings.dialect;
     this.parser = new Parser(this.dialect, this.settings.fieldSizeLimit);
+    this.chunks = new ChunkDecoder(this.settings);
     if (
       source === null ||
       source === undefined ||
@@ -154,22 +183,6 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
   private start(): void {
     if (this.started) throw new TypeError('a CSV reader can be iterated only once');
     this.started = true;
-  }
-
-  private text(chunk: string | Uint8Array): string {
-    let text: string;
-    if (typeof chunk === 'string') text = chunk;
-    else if (chunk instanceof Uint8Array) {
-      this.decoder ??= new TextDecoder(this.settings.encoding, { ignoreBOM: true });
-      text = this.decoder.decode(chunk, { stream: true });
-    } else {
-      throw new TypeError(`reader chunks must be strings or bytes, got ${typeof chunk}`);
-    }
-    if (this.first && text.length > 0) {
-      this.first = false;
-      if (!this.settings.keepBom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    return text;
   }
 
   // Pull model shared by both iterators: text waiting to be parsed (fed SLICE characters at a time so
@@ -232,10 +245,6 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
     }
   }
 
-  private tail(): string {
-    return this.text(this.decoder ? this.decoder.decode() : '');
-  }
-
   private finish(): IteratorReturnResult<undefined> {
     this.lineNum = this.parser.line;
     this.batch = [];
@@ -266,8 +275,8 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
               return this.finish();
             }
             const r = chunks.next();
-            if (r.done) this.push(this.tail(), true);
-            else this.push(this.text(r.value), false);
+            if (r.done) this.push(this.chunks.end(), true);
+            else this.push(this.chunks.text(r.value), false);
           }
         } catch (err) {
           done = true;
@@ -317,8 +326,8 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
         for (;;) {
           signal?.throwIfAborted();
           const r = await chunks.next();
-          if (r.done) this.push(this.tail(), true);
-          else this.push(this.text(r.value), false);
+          if (r.done) this.push(this.chunks.end(), true);
+          else this.push(this.chunks.text(r.value), false);
           const row = this.nextRow();
           if (row !== undefined) return { value: row, done: false };
           if (this.fedFinal) {

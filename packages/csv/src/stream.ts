@@ -1,7 +1,7 @@
 import { Transform } from 'node:stream';
 import type { Field } from './parser.js';
 import { Parser } from './parser.js';
-import { type FieldOf, type ReaderOptions, readSettings } from './reader.js';
+import { ChunkDecoder, type FieldOf, type ReaderOptions, readSettings } from './reader.js';
 import { type CellValue, Formatter, type WriterOptions, writeSettings } from './writer.js';
 
 /** Options of {@link parseStream}: reader options without `signal` (destroy the stream instead). */
@@ -24,21 +24,7 @@ export function parseStream<const O extends ParseStreamOptions = ParseStreamOpti
     throw new TypeError('parseStream() takes no signal: destroy the stream');
   const settings = readSettings(options);
   const parser = new Parser(settings.dialect, settings.fieldSizeLimit);
-  let decoder: InstanceType<typeof TextDecoder> | undefined;
-  let first = true;
-  const text = (chunk: string | Uint8Array): string => {
-    let t: string;
-    if (typeof chunk === 'string') t = chunk;
-    else {
-      decoder ??= new TextDecoder(settings.encoding, { ignoreBOM: true });
-      t = decoder.decode(chunk, { stream: true });
-    }
-    if (first && t.length > 0) {
-      first = false;
-      if (!settings.keepBom && t.charCodeAt(0) === 0xfeff) t = t.slice(1);
-    }
-    return t;
-  };
+  const chunks = new ChunkDecoder(settings);
   const run = (stream: Transform, input: string, final: boolean): unknown => {
     let failure: unknown;
     try {
@@ -56,14 +42,14 @@ export function parseStream<const O extends ParseStreamOptions = ParseStreamOpti
     transform(chunk: string | Uint8Array, _encoding, callback) {
       let failure: unknown;
       try {
-        failure = run(this, text(chunk), false);
+        failure = run(this, chunks.text(chunk), false);
       } catch (err) {
         failure = err;
       }
       callback(failure === undefined ? null : (failure as Error));
     },
     flush(callback) {
-      const failure = run(this, text(decoder ? decoder.decode() : ''), true);
+      const failure = run(this, chunks.end(), true);
       callback(failure === undefined ? null : (failure as Error));
     },
   });
