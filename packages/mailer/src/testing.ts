@@ -264,6 +264,32 @@ async function digest(
     : { size, sha256: hash.digest('hex') };
 }
 
+/** The fields of a received message that come from the session and the raw bytes, parsed or not. */
+function sessionAndBytes(
+  session: SessionLike,
+  authMethod: string | undefined,
+  raw: { size: number; sha256: string; bytes?: Buffer },
+  rawPath: string | undefined,
+): Pick<
+  ReceivedMessage,
+  'envelope' | 'user' | 'authMethod' | 'secure' | 'size' | 'sha256' | 'raw' | 'rawPath'
+> {
+  const user = session.user;
+  return {
+    envelope: {
+      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+      to: session.envelope.rcptTo.map((t) => t.address),
+    },
+    user: typeof user === 'string' ? user : undefined,
+    authMethod,
+    secure: session.secure,
+    size: raw.size,
+    sha256: raw.sha256,
+    raw: raw.bytes,
+    rawPath,
+  };
+}
+
 async function parse(
   stream: Readable,
   session: SessionLike,
@@ -332,19 +358,8 @@ async function parse(
   const received = await Promise.all(attachments);
   const headerRecord: Record<string, string> = {};
   for (const [k, v] of headers) headerRecord[k] = headerText(v);
-  const user = session.user;
   return {
-    envelope: {
-      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-      to: session.envelope.rcptTo.map((t) => t.address),
-    },
-    user: typeof user === 'string' ? user : undefined,
-    authMethod,
-    secure: session.secure,
-    size: r.size,
-    sha256: r.sha256,
-    raw: r.bytes,
-    rawPath,
+    ...sessionAndBytes(session, authMethod, r, rawPath),
     subject: typeof headers.get('subject') === 'string' ? (headers.get('subject') as string) : undefined,
     from: addresses(headers.get('from')),
     to: addresses(headers.get('to')),
@@ -367,20 +382,8 @@ async function record(
   keepRaw: number,
   rawPath: string | undefined,
 ): Promise<ReceivedMessage> {
-  const r = await digest(stream, keepRaw, rawPath);
-  const user = session.user;
   return {
-    envelope: {
-      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-      to: session.envelope.rcptTo.map((t) => t.address),
-    },
-    user: typeof user === 'string' ? user : undefined,
-    authMethod,
-    secure: session.secure,
-    size: r.size,
-    sha256: r.sha256,
-    raw: r.bytes,
-    rawPath,
+    ...sessionAndBytes(session, authMethod, await digest(stream, keepRaw, rawPath), rawPath),
     subject: undefined,
     from: [],
     to: [],
