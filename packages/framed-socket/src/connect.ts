@@ -2,7 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Codec } from './codecs/codec.js';
 import { LengthPrefixedCodec } from './codecs/length-prefixed.js';
-import { FramedConnection, wrapSocketError } from './connection.js';
+import { type ConnectionSettings, FramedConnection, wrapSocketError } from './connection.js';
 import { AbortedError, InvalidOptionError, TimeoutError } from './errors.js';
 import { checkKeys, intOption, timeoutOption } from './options.js';
 
@@ -76,6 +76,19 @@ export function codecOption(value: unknown): Codec {
   return c;
 }
 
+/** Validates the options every connection is built from (client, server or wrapped socket). */
+export function connectionSettings(
+  options: FramingOptions & { idleTimeoutMs?: number | undefined },
+  signal: AbortSignal | undefined,
+): ConnectionSettings {
+  return {
+    codec: codecOption(options.codec),
+    idleTimeoutMs: timeoutOption('idleTimeoutMs', options.idleTimeoutMs),
+    highWaterMark: intOption('highWaterMark', options.highWaterMark ?? 1024, 1),
+    signal,
+  };
+}
+
 /**
  * Opens a framed client connection; resolves once connected (and, with `tls`, once the handshake
  * is done).
@@ -87,11 +100,9 @@ export function codecOption(value: unknown): Codec {
  */
 export function connect(options: ConnectOptions): Promise<FramedConnection> {
   checkKeys('connect', options, CONNECT_KEYS);
-  const codec = codecOption(options.codec);
-  const timeoutMs = timeoutOption('timeoutMs', options.timeoutMs);
-  const idleTimeoutMs = timeoutOption('idleTimeoutMs', options.idleTimeoutMs);
-  const highWaterMark = intOption('highWaterMark', options.highWaterMark ?? 1024, 1);
   const { path, signal } = options;
+  const settings = connectionSettings(options, signal);
+  const timeoutMs = timeoutOption('timeoutMs', options.timeoutMs);
   if (path === undefined) intOption('port', options.port, 1, 65535);
   else if (typeof path !== 'string' || path === '') {
     throw new InvalidOptionError('path', 'must be a non-empty string');
@@ -136,7 +147,7 @@ export function connect(options: ConnectOptions): Promise<FramedConnection> {
     const onConnect = (): void => {
       cleanup();
       if (options.noDelay ?? true) socket.setNoDelay(true);
-      resolve(new FramedConnection(socket, { codec, idleTimeoutMs, highWaterMark, signal }));
+      resolve(new FramedConnection(socket, settings));
     };
     socket.once('error', onError);
     socket.once(useTls ? 'secureConnect' : 'connect', onConnect);
@@ -170,10 +181,5 @@ const WRAP_KEYS = new Set(['codec', 'idleTimeoutMs', 'signal', 'highWaterMark'])
  */
 export function wrapSocket(socket: net.Socket, options: WrapOptions = {}): FramedConnection {
   checkKeys('wrapSocket', options, WRAP_KEYS);
-  return new FramedConnection(socket, {
-    codec: codecOption(options.codec),
-    idleTimeoutMs: timeoutOption('idleTimeoutMs', options.idleTimeoutMs),
-    highWaterMark: intOption('highWaterMark', options.highWaterMark ?? 1024, 1),
-    signal: options.signal,
-  });
+  return new FramedConnection(socket, connectionSettings(options, options.signal));
 }

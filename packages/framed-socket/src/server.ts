@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
-import { codecOption, type FramingOptions } from './connect.js';
+import { connectionSettings, type FramingOptions } from './connect.js';
 import { FramedConnection } from './connection.js';
 import { ConnectionClosedError, FramingError, InvalidOptionError } from './errors.js';
 import { checkKeys, intOption, timeoutOption } from './options.js';
@@ -87,9 +87,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
   constructor(options: ServerOptions = {}) {
     super();
     checkKeys('createServer', options, SERVER_KEYS);
-    const codec = codecOption(options.codec);
-    const idleTimeoutMs = timeoutOption('idleTimeoutMs', options.idleTimeoutMs);
-    const highWaterMark = intOption('highWaterMark', options.highWaterMark ?? 1024, 1);
+    const settings = connectionSettings(options, undefined);
     const onConnection = options.onConnection;
     if (onConnection !== undefined && typeof onConnection !== 'function') {
       throw new InvalidOptionError('onConnection', 'must be a function');
@@ -97,7 +95,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
     const noDelay = options.noDelay ?? true;
     const accept = (socket: net.Socket): void => {
       if (noDelay) socket.setNoDelay(true);
-      const conn = new FramedConnection(socket, { codec, idleTimeoutMs, highWaterMark, signal: undefined });
+      const conn = new FramedConnection(socket, settings);
       this.#connections.add(conn);
       conn.once('close', (err) => {
         this.#connections.delete(conn);
