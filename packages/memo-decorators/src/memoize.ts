@@ -214,28 +214,12 @@ export function memoize(fnOrOptions?: unknown, options?: unknown): unknown {
   return memoizeDecorator(normalize(fnOrOptions));
 }
 
-const cachedPropertyDecorator = createDecorator({
-  decorator: 'cachedProperty',
-  wrapFunction: (_fn, name) => {
-    throw new UnsupportedTargetError(
-      'cachedProperty',
-      'function',
-      `cachedProperty decorates a getter (\`${name}\`); for a function use memoize`,
-    );
-  },
-  wrapMethod: (_fn, name) => {
-    throw new UnsupportedTargetError(
-      'cachedProperty',
-      'method',
-      `cachedProperty decorates a getter, not the method \`${name}\`; use @memoize() on methods`,
-    );
-  },
-  wrapGetter: (fn) =>
-    perReceiver(
-      fn,
-      Object.freeze({ maxSize: 1, ttl: Number.POSITIVE_INFINITY, key: undefined, typed: false }),
-      true,
-    ),
+/** `cachedProperty` is a getter memoized by receiver alone: one entry, kept until cleared. */
+const CACHED_PROPERTY: MemoConfig = Object.freeze({
+  maxSize: 1,
+  ttl: Number.POSITIVE_INFINITY,
+  key: undefined,
+  typed: false,
 });
 
 /**
@@ -252,7 +236,7 @@ export function cachedProperty<This, R>(
   value: (this: This) => R,
   context: ClassGetterDecoratorContext<This, R>,
 ): (this: This) => R {
-  if (context?.kind !== 'getter') {
+  if (!isContext(context) || context.kind !== 'getter') {
     const kind = typeof context?.kind === 'string' ? context.kind : typeof value;
     throw new UnsupportedTargetError(
       'cachedProperty',
@@ -260,7 +244,7 @@ export function cachedProperty<This, R>(
       `cachedProperty decorates a getter, got a ${kind}${context?.name === undefined ? '' : ` (\`${memberName(context.name)}\`)`}`,
     );
   }
-  return cachedPropertyDecorator(value, context) as (this: This) => R;
+  return perReceiver(value as AnyFunction, CACHED_PROPERTY, true) as (this: This) => R;
 }
 
 /**
