@@ -83,7 +83,16 @@ export class FileHandler extends Handler {
 
   emit(record: LogRecord): void {
     if (this.closed) throw new LogError('LOG_HANDLER_CLOSED', `Handler for ${this.baseFilename} is closed`);
-    (this.sink ?? this.open()).write(this.format(record) + this.terminator);
+    this.beforeFormat(record);
+    this.writeText(this.format(record) + this.terminator);
+  }
+
+  /** @internal runs before the record is formatted: time-based rollover, reopening a moved file */
+  protected beforeFormat(_record: LogRecord): void {}
+
+  /** @internal writes one formatted record, opening the file first if needed */
+  protected writeText(text: string): void {
+    (this.sink ?? this.open()).write(text);
   }
 
   override flushSync(): void {
@@ -177,9 +186,7 @@ export class RotatingFileHandler extends FileHandler {
     this.open();
   }
 
-  override emit(record: LogRecord): void {
-    if (this.closed) throw new LogError('LOG_HANDLER_CLOSED', `Handler for ${this.baseFilename} is closed`);
-    const text = this.format(record) + this.terminator;
+  protected override writeText(text: string): void {
     if (this.sink === null) this.open();
     if (this.maxBytes > 0 && this.backupCount > 0) {
       const bytes = Buffer.byteLength(text, this.encoding);
@@ -316,11 +323,9 @@ export class TimedRotatingFileHandler extends FileHandler {
     this.open();
   }
 
-  override emit(record: LogRecord): void {
-    if (this.closed) throw new LogError('LOG_HANDLER_CLOSED', `Handler for ${this.baseFilename} is closed`);
+  protected override beforeFormat(record: LogRecord): void {
     const now = record.created * 1000;
     if (now >= this.rolloverAt) this.doRollover(now);
-    super.emit(record);
   }
 }
 
@@ -353,9 +358,7 @@ export class WatchedFileHandler extends FileHandler {
     this.open();
   }
 
-  override emit(record: LogRecord): void {
-    if (this.closed) throw new LogError('LOG_HANDLER_CLOSED', `Handler for ${this.baseFilename} is closed`);
+  protected override beforeFormat(): void {
     this.reopenIfNeeded();
-    super.emit(record);
   }
 }
