@@ -9,6 +9,20 @@ export interface Releaser extends Disposable {
   release(): void;
 }
 
+/** @internal A `Releaser` that calls `owner.release()` the first time only. */
+export class ReleaseOnce implements Releaser {
+  #done = false;
+  constructor(private readonly owner: { release(): void }) {}
+  release(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.owner.release();
+  }
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
 /** @internal Lets `Condition` release a lock fully and take it back with the same holder. */
 export const kSave: unique symbol = Symbol('cb.concurrency.save');
 /** @internal */

@@ -1,20 +1,7 @@
 import { ConcurrencyError } from './errors.js';
-import type { Releaser } from './lock.js';
+import { ReleaseOnce, type Releaser } from './lock.js';
 import { type WaitOptions, abortErrorFor, checkCount, normalizeWait, timeoutErrorFor } from './options.js';
 import { WaitQueue } from './wait-queue.js';
-
-class Permit implements Releaser {
-  #done = false;
-  constructor(private readonly semaphore: Semaphore) {}
-  release(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.semaphore.release();
-  }
-  [Symbol.dispose](): void {
-    this.release();
-  }
-}
 
 /**
  * A counter of permits for async code (Python's `threading.Semaphore`): `acquire()` takes one,
@@ -54,10 +41,10 @@ export class Semaphore {
     if (o.signal?.aborted) return Promise.reject(abortErrorFor(o.signal, 'Semaphore.acquire'));
     if (this.#value > 0 && this.#waiters.size === 0) {
       this.#value--;
-      return Promise.resolve(new Permit(this));
+      return Promise.resolve(new ReleaseOnce(this));
     }
     if (o.timeout === 0) return Promise.reject(timeoutErrorFor(0, 'Semaphore.acquire'));
-    return this.#waiters.park(o, 'Semaphore.acquire').then(() => new Permit(this));
+    return this.#waiters.park(o, 'Semaphore.acquire').then(() => new ReleaseOnce(this));
   }
 
   /** Takes a permit if one is free right now (Python's `acquire(blocking=False)`). */

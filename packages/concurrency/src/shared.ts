@@ -1,5 +1,5 @@
 import { ConcurrencyError } from './errors.js';
-import type { Releaser } from './lock.js';
+import { ReleaseOnce, type Releaser } from './lock.js';
 import {
   type NormalizedWait,
   type WaitOptions,
@@ -85,19 +85,6 @@ function syncTimeout(timeout: number | undefined, where: string): number {
   return normalizeWait(timeout === undefined ? undefined : { timeout }, where).timeout;
 }
 
-class SharedHold implements Releaser {
-  #done = false;
-  constructor(private readonly lock: SharedLock) {}
-  release(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.lock.release();
-  }
-  [Symbol.dispose](): void {
-    this.release();
-  }
-}
-
 /**
  * A mutex that works across worker threads, on a `SharedArrayBuffer` with `Atomics`. Post its
  * `buffer` to workers and wrap it there with `new SharedLock(buffer)`. `acquire()` never blocks the
@@ -127,32 +114,32 @@ export class SharedLock {
 
   /** Takes the lock if it is free right now. */
   tryAcquire(): Releaser | undefined {
-    return Atomics.compareExchange(this.#state, 0, 0, 1) === 0 ? new SharedHold(this) : undefined;
+    return Atomics.compareExchange(this.#state, 0, 0, 1) === 0 ? new ReleaseOnce(this) : undefined;
   }
 
   /** Waits without blocking the thread. Rejects with `TimeoutError` / `AbortError`. */
   async acquire(options?: WaitOptions): Promise<Releaser> {
     const o = normalizeWait(options, 'SharedLock.acquire');
     if (o.signal?.aborted) throw abortErrorFor(o.signal, 'SharedLock.acquire');
-    if (Atomics.compareExchange(this.#state, 0, 0, 1) === 0) return new SharedHold(this);
+    if (Atomics.compareExchange(this.#state, 0, 0, 1) === 0) return new ReleaseOnce(this);
     const deadline = deadlineOf(o);
     while (Atomics.exchange(this.#state, 0, 2) !== 0) {
       await park(this.#state, 0, 2, o, deadline, 'SharedLock.acquire');
     }
-    return new SharedHold(this);
+    return new ReleaseOnce(this);
   }
 
   /** Blocks the thread until the lock is free (for workers). Throws `TimeoutError` after `timeout` ms. */
   acquireSync(timeout?: number): Releaser {
     const limit = syncTimeout(timeout, 'SharedLock.acquireSync');
-    if (Atomics.compareExchange(this.#state, 0, 0, 1) === 0) return new SharedHold(this);
+    if (Atomics.compareExchange(this.#state, 0, 0, 1) === 0) return new ReleaseOnce(this);
     const deadline = performance.now() + limit;
     while (Atomics.exchange(this.#state, 0, 2) !== 0) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) throw timeoutErrorFor(limit, 'SharedLock.acquireSync');
       Atomics.wait(this.#state, 0, 2, remaining);
     }
-    return new SharedHold(this);
+    return new ReleaseOnce(this);
   }
 
   /** Releases the lock (any thread may). Throws `NOT_LOCKED` when it is free. */
