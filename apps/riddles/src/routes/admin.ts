@@ -1,11 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { DictWriter } from '@cb/csv';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app.js';
 import { type AuditAction, logServerError } from '../audit.js';
 import { dummyHash, verifyPassword } from '../auth/password.js';
 import { field, readRiddleForm, riddleFormFor } from '../forms.js';
-import { parseId } from './ids.js';
+import { findById, notFound } from './ids.js';
 
 /** Shown for any wrong name or password, so the page never says which one was wrong. */
 export const LOGIN_ERROR =
@@ -136,19 +136,11 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.redirect('/admin/', 303);
     });
 
-    const loadRiddle = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
-      const id = parseId(request.params.id);
-      const riddle = id === undefined ? undefined : await ctx.repo.riddle(id);
-      if (riddle === undefined) {
-        await reply.render('errors/404.njk', { path: request.url }, 404);
-        return undefined;
-      }
-      return riddle;
-    };
+    const riddleById = (id: number) => ctx.repo.riddle(id);
 
     app.get<{ Params: { id: string } }>('/riddles/:id/', async (request, reply) => {
-      const riddle = await loadRiddle(request, reply);
-      if (riddle === undefined) return reply;
+      const riddle = await findById(request.params.id, riddleById);
+      if (riddle === undefined) return notFound(reply, request.url);
       return reply.render('admin/riddle_form.njk', {
         form: riddleFormFor(riddle, ctx.now()),
         riddle,
@@ -157,46 +149,43 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     app.post<{ Params: { id: string } }>('/riddles/:id/', async (request, reply) => {
-      const riddle = await loadRiddle(request, reply);
-      if (riddle === undefined) return reply;
+      const riddle = await findById(request.params.id, riddleById);
+      if (riddle === undefined) return notFound(reply, request.url);
       const result = readRiddleForm(request.body, ctx.now(), new Set(riddle.options.map((o) => o.id)));
       if (!result.ok) {
         return reply.render('admin/riddle_form.njk', { form: result.form, riddle, creating: false }, 400);
       }
       const { riddleText, pubDate, options } = result.value;
       const found = await ctx.repo.updateRiddle(riddle.id, riddleText, pubDate, options);
-      if (!found) return reply.render('errors/404.njk', { path: request.url }, 404);
+      if (!found) return notFound(reply, request.url);
       log(request, 'riddle_updated', `riddle ${riddle.id} ${quote(riddleText)}`);
       flash(request, `The riddle ${quote(riddleText)} was changed successfully.`);
       return reply.redirect('/admin/', 303);
     });
 
     app.get<{ Params: { id: string } }>('/riddles/:id/delete/', async (request, reply) => {
-      const riddle = await loadRiddle(request, reply);
-      if (riddle === undefined) return reply;
+      const riddle = await findById(request.params.id, riddleById);
+      if (riddle === undefined) return notFound(reply, request.url);
       return reply.render('admin/riddle_delete.njk', { riddle });
     });
 
     app.post<{ Params: { id: string } }>('/riddles/:id/delete/', async (request, reply) => {
-      const id = parseId(request.params.id);
-      const deleted = id === undefined ? undefined : await ctx.repo.deleteRiddle(id);
-      if (deleted === undefined) return reply.render('errors/404.njk', { path: request.url }, 404);
+      const deleted = await findById(request.params.id, (id) => ctx.repo.deleteRiddle(id));
+      if (deleted === undefined) return notFound(reply, request.url);
       log(request, 'riddle_deleted', `riddle ${deleted.id} ${quote(deleted.riddleText)}`);
       flash(request, `The riddle ${quote(deleted.riddleText)} was deleted successfully.`);
       return reply.redirect('/admin/', 303);
     });
 
     app.get<{ Params: { id: string } }>('/options/:id/delete/', async (request, reply) => {
-      const id = parseId(request.params.id);
-      const option = id === undefined ? undefined : await ctx.repo.option(id);
-      if (option === undefined) return reply.render('errors/404.njk', { path: request.url }, 404);
+      const option = await findById(request.params.id, (id) => ctx.repo.option(id));
+      if (option === undefined) return notFound(reply, request.url);
       return reply.render('admin/option_delete.njk', { option });
     });
 
     app.post<{ Params: { id: string } }>('/options/:id/delete/', async (request, reply) => {
-      const id = parseId(request.params.id);
-      const deleted = id === undefined ? undefined : await ctx.repo.deleteOption(id);
-      if (deleted === undefined) return reply.render('errors/404.njk', { path: request.url }, 404);
+      const deleted = await findById(request.params.id, (id) => ctx.repo.deleteOption(id));
+      if (deleted === undefined) return notFound(reply, request.url);
       log(
         request,
         'option_deleted',

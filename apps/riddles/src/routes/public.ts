@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from '../app.js';
 import { field } from '../forms.js';
-import { parseId } from './ids.js';
+import { findById, notFound, parseId } from './ids.js';
 
 /** The messages the cookbook's riddles site answers with. */
 export const MESSAGES = {
@@ -10,10 +10,6 @@ export const MESSAGES = {
   wrong: 'Wrong Answer!',
   missingOption: 'Option does not exist',
 } as const;
-
-function notFound(reply: FastifyReply, path: string) {
-  return reply.render('errors/404.njk', { path }, 404);
-}
 
 /** `/riddles/`: the latest riddles, one riddle with its options, and the answer form's target. */
 export function publicRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -29,17 +25,21 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/', async (_request, reply) => renderIndex(reply));
 
+    /** A riddle visitors may see: one whose publication date has come. */
+    const publishedRiddle = async (id: number) => {
+      const riddle = await ctx.repo.riddle(id);
+      return riddle !== undefined && riddle.pubDate <= ctx.now() ? riddle : undefined;
+    };
+
     app.get<{ Params: { id: string } }>('/:id/', async (request, reply) => {
-      const id = parseId(request.params.id);
-      const riddle = id === undefined ? undefined : await ctx.repo.riddle(id);
-      if (riddle === undefined || riddle.pubDate > ctx.now()) return notFound(reply, request.url);
+      const riddle = await findById(request.params.id, publishedRiddle);
+      if (riddle === undefined) return notFound(reply, request.url);
       return reply.render('riddles/detail.njk', { riddle });
     });
 
     app.post<{ Params: { id: string } }>('/:id/answer/', async (request, reply) => {
-      const id = parseId(request.params.id);
-      const riddle = id === undefined ? undefined : await ctx.repo.riddle(id);
-      if (riddle === undefined || riddle.pubDate > ctx.now()) return notFound(reply, request.url);
+      const riddle = await findById(request.params.id, publishedRiddle);
+      if (riddle === undefined) return notFound(reply, request.url);
       const optionId = parseId(field(request.body, 'option'));
       const option = optionId === undefined ? undefined : riddle.options.find((o) => o.id === optionId);
       if (option === undefined) {
