@@ -4,7 +4,7 @@ import { resolve as resolvePath } from 'node:path';
 import { type Dialect, type DialectOptions, DIALECT_KEYS, makeDialect } from './dialect.js';
 import { checkExtrasaction, checkFieldnames, formatRecords, RecordMapper, setKey } from './dict.js';
 import { CsvError } from './errors.js';
-import { Parser } from './parser.js';
+import { type Field, Parser } from './parser.js';
 import { CsvReader } from './reader.js';
 import { type CellValue, Formatter } from './writer.js';
 
@@ -55,23 +55,27 @@ function enqueue<T>(key: string, job: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function readHeader(handle: FileHandle, dialect: Dialect): Promise<string[] | undefined> {
-  const parser = new Parser(dialect, Number.POSITIVE_INFINITY);
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
-  const buf = Buffer.alloc(64 * 1024);
+/** Feeds the file through `parser` from its start, yielding the rows completed by each read. */
+async function* fileRows(handle: FileHandle, parser: Parser, bufferSize: number): AsyncGenerator<Field[][]> {
+  const decoder = new TextDecoder('utf-8');
+  const buf = Buffer.alloc(bufferSize);
   let position = 0;
   for (;;) {
     const { bytesRead } = await handle.read(buf, 0, buf.length, position);
     position += bytesRead;
-    const text =
-      bytesRead === 0 ? decoder.decode() : decoder.decode(buf.subarray(0, bytesRead), { stream: true });
-    parser.feed(text, bytesRead === 0);
-    while (parser.rows.length > 0) {
-      const row = parser.rows.shift()!;
-      if (row.length > 0) return row.map(String);
-    }
-    if (bytesRead === 0) return undefined;
+    const end = bytesRead === 0;
+    parser.feed(end ? decoder.decode() : decoder.decode(buf.subarray(0, bytesRead), { stream: true }), end);
+    yield parser.take()[0];
+    if (end) return;
   }
+}
+
+async function readHeader(handle: FileHandle, dialect: Dialect): Promise<string[] | undefined> {
+  const parser = new Parser(dialect, Number.POSITIVE_INFINITY);
+  for await (const rows of fileRows(handle, parser, 64 * 1024)) {
+    for (const row of rows) if (row.length > 0) return row.map(String);
+  }
+  return undefined;
 }
 
 async function endsWithLineBreak(handle: FileHandle, size: number): Promise<boolean> {
@@ -93,18 +97,9 @@ async function checkLastRecord(
   columns: number,
 ): Promise<void> {
   const parser = new Parser(dialect, Number.POSITIVE_INFINITY);
-  const decoder = new TextDecoder('utf-8');
-  const buf = Buffer.alloc(256 * 1024);
-  let position = 0;
   let last: unknown[] | undefined;
-  for (;;) {
-    const { bytesRead } = await handle.read(buf, 0, buf.length, position);
-    position += bytesRead;
-    const text =
-      bytesRead === 0 ? decoder.decode() : decoder.decode(buf.subarray(0, bytesRead), { stream: true });
-    parser.feed(text, bytesRead === 0);
-    for (const row of parser.take()[0]) if (row.length > 0) last = row;
-    if (bytesRead === 0) break;
+  for await (const rows of fileRows(handle, parser, 256 * 1024)) {
+    for (const row of rows) if (row.length > 0) last = row;
   }
   if (parser.cutShort || (last !== undefined && last.length !== columns)) {
     throw new CsvError(
