@@ -7,11 +7,16 @@ import {
   PIPE,
   RUN_KEYS,
   type RunOptions,
+  rejectUnknown,
 } from './options.js';
 import { internals, type Popen, popenNormalized, settlesWithin } from './popen.js';
 
 /** Options of `pipeline()`: those of `run()` except `shell` and `argv0`, which are per program. */
 export type PipelineOptions = Omit<RunOptions, 'shell' | 'argv0'>;
+
+const PIPELINE_KEYS: ReadonlySet<string> = new Set(
+  [...RUN_KEYS].filter((k) => k !== 'shell' && k !== 'argv0'),
+);
 
 /** What `pipeline()` resolves to. */
 export interface PipelineResult<T extends Buffer | string = Buffer> {
@@ -46,9 +51,7 @@ export async function pipeline<const O extends PipelineOptions = Record<never, n
 ): Promise<PipelineResult<OutputOf<O>>> {
   const opts = (options ?? {}) as RunOptions;
   if (opts === null || typeof opts !== 'object') throw new TypeError('pipeline(): options must be an object');
-  for (const key of ['shell', 'argv0'] as const) {
-    if (key in opts) throw new TypeError(`pipeline(): unknown option \`${key}\``);
-  }
+  rejectUnknown(opts, PIPELINE_KEYS, 'pipeline');
   if (!Array.isArray(stages) || stages.length === 0)
     throw new TypeError('pipeline(): needs a non-empty array of commands');
   const {
@@ -72,7 +75,7 @@ export async function pipeline<const O extends PipelineOptions = Record<never, n
     if (i === last) {
       if (stdout !== undefined) stageOpts.stdout = stdout;
     } else stageOpts.stdout = PIPE;
-    return normalize(args, stageOpts, 'pipeline', RUN_KEYS);
+    return normalize(args, stageOpts, 'pipeline', PIPELINE_KEYS);
   });
 
   const procs: Popen<Buffer | string>[] = [];

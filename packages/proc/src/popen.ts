@@ -23,6 +23,7 @@ import {
   type OutputOf,
   POPEN_KEYS,
   type PopenOptions,
+  rejectUnknown,
 } from './options.js';
 import { childExited, signalTarget, type Tracked, terminate, track, untrack } from './tree.js';
 import { lookup } from './which.js';
@@ -516,12 +517,12 @@ export function splitLines(
   return { lines, rest: text.slice(start) };
 }
 
+const WAIT_KEYS: ReadonlySet<string> = new Set(['timeoutMs']);
+
 function waitTimeout(options: WaitOptions, fn: string): number | undefined {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`${fn}(): options must be an object`);
-  for (const key of Object.keys(options)) {
-    if (key !== 'timeoutMs') throw new TypeError(`${fn}(): unknown option \`${key}\``);
-  }
+  rejectUnknown(options, WAIT_KEYS, fn);
   return checkMs('timeoutMs', options.timeoutMs);
 }
 
