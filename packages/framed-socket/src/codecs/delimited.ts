@@ -211,20 +211,8 @@ class DelimitedDecoder implements FrameDecoder {
 
   /** Completes a frame made of the kept parts plus buf[from, idx), delimiter at idx. */
   #finishWith(buf: Buffer, from: number, idx: number, out: Buffer[]): void {
-    const dl = this.#delim.length;
-    if (this.#dropping >= 0) {
-      this.#endSkip();
-      return;
-    }
-    const bodyLen = this.#partsLen + (idx - from);
-    if (bodyLen > this.#max) {
-      if (!this.#skipMode) throw new FrameTooLargeError(bodyLen, this.#max, this.#frames);
-      this.#parts = [];
-      this.#partsLen = 0;
-      this.#skipped++;
-      return;
-    }
-    const end = this.#include ? idx + dl : idx;
+    if (!this.#admit(this.#partsLen + (idx - from))) return;
+    const end = this.#include ? idx + this.#delim.length : idx;
     if (this.#partsLen === 0) {
       out.push(buf.subarray(from, end));
     } else {
@@ -238,17 +226,7 @@ class DelimitedDecoder implements FrameDecoder {
 
   /** Completes a frame whose delimiter began inside the kept parts, `bodyLen` bytes in. */
   #finish(bodyLen: number, out: Buffer[]): void {
-    if (this.#dropping >= 0) {
-      this.#endSkip();
-      return;
-    }
-    if (bodyLen > this.#max) {
-      if (!this.#skipMode) throw new FrameTooLargeError(bodyLen, this.#max, this.#frames);
-      this.#parts = [];
-      this.#partsLen = 0;
-      this.#skipped++;
-      return;
-    }
+    if (!this.#admit(bodyLen)) return;
     const all = Buffer.concat(this.#parts, this.#partsLen);
     out.push(
       this.#include ? Buffer.concat([all.subarray(0, bodyLen), this.#delim]) : all.subarray(0, bodyLen),
@@ -256,6 +234,19 @@ class DelimitedDecoder implements FrameDecoder {
     this.#parts = [];
     this.#partsLen = 0;
     this.#frames++;
+  }
+
+  /**
+   * Whether a frame whose delimiter was found, `bodyLen` bytes long, is emitted: not when it ends a
+   * skip or is itself oversize (then it is dropped in skip mode, or throws).
+   */
+  #admit(bodyLen: number): boolean {
+    if (this.#dropping < 0) {
+      if (bodyLen <= this.#max) return true;
+      if (!this.#skipMode) throw new FrameTooLargeError(bodyLen, this.#max, this.#frames);
+    }
+    this.#endSkip();
+    return false;
   }
 
   #endSkip(): void {
