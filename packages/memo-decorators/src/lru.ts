@@ -1,3 +1,4 @@
+import { isThenable } from './thenable.js';
 import type { AnyFunction } from './wraps.js';
 
 /** Normalized, frozen memoize options. */
@@ -32,14 +33,6 @@ const MULTI = Symbol('several arguments');
 
 function now(): number {
   return globalThis.performance.now();
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** Python's `1 == 1.0`: an integral bigint and a number with the same value share an entry. */

@@ -2,6 +2,7 @@ import { createDecorator, type Decorator, isContext } from './decorate.js';
 import { InvalidOptionError } from './errors.js';
 import { checkKeys, describe } from './options.js';
 import { formatArgs, formatValue } from './repr.js';
+import { isThenable } from './thenable.js';
 import { type AnyFunction, wraps } from './wraps.js';
 
 /** What `timed` reports for one call. */
@@ -96,14 +97,6 @@ function normalize(raw: unknown): TimedConfig {
     );
   }
   return Object.freeze({ emit, label, clock: clock as () => bigint });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function timeFunction(fn: AnyFunction, fallbackName: string, config: TimedConfig): AnyFunction {
