@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { createMailer, type Mailer, type SmtpMailerOptions } from '../src/index.js';
+import { createTestServer, type TestServer, type TestServerOptions } from '../src/testing.js';
 
 /** Runs python3 with `code`, feeding `input` on stdin; resolves with stdout (throws on a non-zero exit). */
 export function python(code: string, input: Buffer | string = '', args: string[] = []): Promise<string> {
@@ -71,4 +74,43 @@ print(json.dumps({
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'cb-mailer-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Registers an `afterEach` that closes every test server and mailer made through the returned functions
+ * (mailers first), so a failing test leaves nothing open for the next one.
+ */
+export function closeAfterEach(): {
+  server(options?: TestServerOptions): Promise<TestServer>;
+  mailer(options: SmtpMailerOptions): Mailer;
+  /** A test server and a mailer pointed at it with `security: 'none'`. */
+  setup(
+    serverOptions?: TestServerOptions,
+    mailerOptions?: Partial<SmtpMailerOptions>,
+  ): Promise<{ s: TestServer; m: Mailer }>;
+} {
+  const mailers: Mailer[] = [];
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all([...mailers.splice(0), ...servers.splice(0)].map((o) => o.close()));
+  });
+  const server = async (options?: TestServerOptions): Promise<TestServer> => {
+    const s = await createTestServer(options);
+    servers.push(s);
+    return s;
+  };
+  const mailer = (options: SmtpMailerOptions): Mailer => {
+    const m = createMailer(options);
+    mailers.push(m);
+    return m;
+  };
+  return {
+    server,
+    mailer,
+    async setup(serverOptions = {}, mailerOptions = {}) {
+      const s = await server(serverOptions);
+      const m = mailer({ host: s.host, port: s.port, security: 'none', ...mailerOptions });
+      return { s, m };
+    },
+  };
 }

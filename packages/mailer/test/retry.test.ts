@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMailer, EnvelopeError, type Mailer, type SmtpMailerOptions } from '../src/index.js';
-import { createTestServer, type TestServer } from '../src/testing.js';
+import { describe, expect, it } from 'vitest';
+import { EnvelopeError, type SmtpMailerOptions } from '../src/index.js';
+import { closeAfterEach } from './helpers.js';
 
-const open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((o) => o.close()));
-});
-async function setup(extra: Partial<SmtpMailerOptions> = {}): Promise<{ s: TestServer; m: Mailer }> {
-  const s = await createTestServer({});
-  const m = createMailer({ host: s.host, port: s.port, security: 'none', retryDelay: 5, ...extra });
-  open.push(m, s);
-  return { s, m };
-}
+const closing = closeAfterEach();
+const setup = (extra: Partial<SmtpMailerOptions> = {}) => closing.setup({}, { retryDelay: 5, ...extra });
 const note = { from: 'ada@example.com', to: 'bob@example.com', subject: 'Retry', text: 'Body' };
 
 describe('retries', () => {

@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError, createMailer, type Mailer, type SmtpMailerOptions, TlsError } from '../src/index.js';
-import { createTestCertificates, createTestServer, type TestServer } from '../src/testing.js';
+import { describe, expect, it } from 'vitest';
+import { AuthError, createMailer, TlsError } from '../src/index.js';
+import { createTestCertificates, createTestServer } from '../src/testing.js';
+import { closeAfterEach } from './helpers.js';
 
 const user = { user: 'ada', pass: 'correct horse battery staple' };
-const open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((o) => o.close()));
-});
-
-async function server(options: Parameters<typeof createTestServer>[0]): Promise<TestServer> {
-  const s = await createTestServer(options);
-  open.push(s);
-  return s;
-}
-function mailer(options: SmtpMailerOptions): Mailer {
-  const m = createMailer(options);
-  open.unshift(m);
-  return m;
-}
+const { server, mailer } = closeAfterEach();
 const note = { from: 'ada@example.com', to: 'bob@example.com', subject: 'Note', text: 'Hello' };
 
 describe('SMTP against a real server on loopback', () => {

@@ -1,21 +1,12 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMailer, type Mailer, type SmtpMailerOptions } from '../src/index.js';
-import { createTestServer, type TestServer, type TestServerOptions } from '../src/testing.js';
+import { describe, expect, it } from 'vitest';
+import type { SmtpMailerOptions } from '../src/index.js';
+import { createTestServer, type TestServerOptions } from '../src/testing.js';
+import { closeAfterEach } from './helpers.js';
 
-const open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((o) => o.close()));
-});
-async function setup(
-  options: TestServerOptions = {},
-  extra: Partial<SmtpMailerOptions> = {},
-): Promise<{ s: TestServer; m: Mailer }> {
-  const s = await createTestServer(options);
-  const m = createMailer({ host: s.host, port: s.port, security: 'none', retryDelay: 1, ...extra });
-  open.push(m, s);
-  return { s, m };
-}
+const closing = closeAfterEach();
+const setup = (options: TestServerOptions = {}, extra: Partial<SmtpMailerOptions> = {}) =>
+  closing.setup(options, { retryDelay: 1, ...extra });
 const note = { from: 'ada@example.com', to: 'bob@example.com', subject: 'T', text: 'Body' };
 
 describe('createTestServer', () => {
