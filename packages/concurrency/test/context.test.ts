@@ -1,8 +1,8 @@
 import { isMainThread, threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { currentTaskName, currentThread, limit, local, runTask } from '../src/index.js';
+import { tick } from './helpers.js';
 
-const tick = () => new Promise<void>((r) => setImmediate(r));
 const taskNameHook = () =>
   (globalThis as Record<symbol, unknown>)[Symbol.for('cb.currentTaskName')] as () => string | undefined;
 

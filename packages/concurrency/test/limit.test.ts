@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AbortError, ConcurrencyError, limit, map, mapUnordered } from '../src/index.js';
+import { tick } from './helpers.js';
 
-const tick = () => new Promise<void>((r) => setImmediate(r));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('limit()', () => {

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AbortError, ConcurrencyError, Lock, RLock, TimeoutError, runTask } from '../src/index.js';
-
-const tick = () => new Promise<void>((r) => setImmediate(r));
+import { tick } from './helpers.js';
 
 async function readModifyWrite(
   state: { value: number },

@@ -6,8 +6,7 @@ import {
   Semaphore,
   TimeoutError,
 } from '../src/index.js';
-
-const tick = () => new Promise<void>((r) => setImmediate(r));
+import { tick } from './helpers.js';
 
 describe('Semaphore', () => {
   it('never lets more than n tasks in at once', async () => {

@@ -10,8 +10,7 @@ import {
   Timer,
   runTask,
 } from '../src/index.js';
-
-const tick = () => new Promise<void>((r) => setImmediate(r));
+import { tick } from './helpers.js';
 
 describe('Event', () => {
   it('releases every waiter on set() and returns false on timeout', async () => {
