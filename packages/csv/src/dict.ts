@@ -1,7 +1,14 @@
 import type { Dialect } from './dialect.js';
 import { CsvError } from './errors.js';
 import type { Field } from './parser.js';
-import { CsvReader, type FieldOf, type ReaderOptions, type ReaderSource, readSettings } from './reader.js';
+import {
+  CsvReader,
+  type FieldOf,
+  isSyncSource,
+  type ReaderOptions,
+  type ReaderSource,
+  readSettings,
+} from './reader.js';
 import {
   type CellValue,
   CsvWriter,
@@ -64,24 +71,14 @@ export class DictReader<V = string | null> implements Iterable<DictRecord<V>>, A
   constructor(source: ReaderSource, options: DictReaderOptions = {}) {
     const settings = readSettings(options, DICT_READER_KEYS);
     const { fieldnames, restkey, restval = null } = options;
-    if (fieldnames !== undefined) {
-      if (!Array.isArray(fieldnames) || fieldnames.some((n) => typeof n !== 'string')) {
-        throw new CsvError('CSV_INVALID_OPTION', '`fieldnames` must be an array of strings', {
-          value: fieldnames,
-        });
-      }
-      this.names = [...fieldnames];
-    }
+    if (fieldnames !== undefined) this.names = checkFieldnames(fieldnames);
     if (restkey !== undefined && typeof restkey !== 'string') {
       throw new CsvError('CSV_INVALID_OPTION', '`restkey` must be a string', { value: restkey });
     }
     this.restkey = restkey;
     this.restval = restval;
     this.rows = new CsvReader<Field>(source, settings);
-    this.sync =
-      typeof source === 'string' ||
-      source instanceof Uint8Array ||
-      (typeof source === 'object' && source !== null && Symbol.iterator in source);
+    this.sync = isSyncSource(source);
   }
 
   /** The resolved dialect. */

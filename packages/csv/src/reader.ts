@@ -134,7 +134,7 @@ export class ChunkDecoder {
   }
 }
 
-function isSyncSource(source: unknown): source is SyncReaderSource {
+export function isSyncSource(source: unknown): source is SyncReaderSource {
   return (
     typeof source === 'string' ||
     source instanceof Uint8Array ||
