@@ -83,12 +83,18 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/**
+ * A lingering group is signalled only while /proc shows it still has live members, so a process
+ * group id the system has since handed to someone else is never hit.
+ */
+function safeToSignal(t: Tracked): boolean {
+  return !t.leaderGone || !HAS_PROC || isAlive(t);
+}
+
 function onExit(): void {
   // The parent is going away: SIGTERM everything it still owns, give it a short, bounded grace
   // (the event loop is over, so this waits synchronously), then SIGKILL what is left.
-  // A lingering group is signalled only while /proc shows it still has live members, so a
-  // process group id the system has since handed to someone else is never hit.
-  const targets = [...live].filter((t) => !t.leaderGone || !HAS_PROC || isAlive(t));
+  const targets = [...live].filter(safeToSignal);
   live.clear();
   uninstall();
   for (const t of targets) signalTarget(t, t.terminating ? 'SIGKILL' : 'SIGTERM');
@@ -105,7 +111,7 @@ function onExit(): void {
 function onSignal(sig: NodeJS.Signals): void {
   // Our children sit in their own process groups, so the terminal's Ctrl-C (or a hangup) did not
   // reach them: pass it on, as the terminal would have.
-  for (const t of live) if (!t.leaderGone || !HAS_PROC || isAlive(t)) signalTarget(t, sig);
+  for (const t of live) if (safeToSignal(t)) signalTarget(t, sig);
   // Someone else handles this signal: the application decides whether to exit, and the exit hook
   // covers what is left when it does.
   if (process.listenerCount(sig) > 1) return;
