@@ -62,20 +62,49 @@ function checkPort(port: unknown): number {
   return port;
 }
 
+/** Where a handler's bytes go: a {@link StreamConnection} or a {@link DatagramHandler}. */
+interface Transport {
+  send(data: Buffer): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A handler that sends through one transport: flushing and closing are the transport's. */
+abstract class TransportHandler extends Handler {
+  /** @internal */
+  protected abstract readonly transport: Transport;
+
+  override flush(): Promise<void> {
+    // transport is missing only when the constructor threw after registering the handler
+    return this.transport?.flush() ?? Promise.resolve();
+  }
+
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.transport?.close();
+    } finally {
+      await super.close();
+    }
+  }
+}
+
 /**
  * Sends each record over TCP as a length-prefixed JSON frame (Python's SocketHandler, with JSON in
  * place of pickle). Connects lazily, reconnects with back-off, and keeps records while disconnected.
  */
-export class SocketHandler extends Handler {
+export class SocketHandler extends TransportHandler {
   readonly host: string;
   readonly port: number;
-  private readonly conn: StreamConnection;
+  protected readonly transport: StreamConnection;
 
   constructor(host: string, port: number, options: SocketHandlerOptions = {}) {
     super(options, SOCKET_KEYS);
     this.host = host;
     this.port = checkPort(port);
-    this.conn = new StreamConnection({ host, port }, policyOf(options), (err) => this.handleError(null, err));
+    this.transport = new StreamConnection({ host, port }, policyOf(options), (err) =>
+      this.handleError(null, err),
+    );
   }
 
   /** The bytes sent for one record. */
@@ -84,21 +113,7 @@ export class SocketHandler extends Handler {
   }
 
   emit(record: LogRecord): void {
-    this.conn.send(this.makeFrame(record));
-  }
-
-  override flush(): Promise<void> {
-    // conn is missing only when the constructor threw after registering the handler
-    return this.conn?.flush() ?? Promise.resolve();
-  }
-
-  override async close(): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.conn?.close();
-    } finally {
-      await super.close();
-    }
+    this.transport.send(this.makeFrame(record));
   }
 }
 
@@ -229,15 +244,14 @@ function sdSafe(s: string, max: number): string {
  * unix stream socket. (Node cannot send to unix datagram sockets such as Linux's /dev/log; point it
  * at a daemon's UDP/TCP port or a stream socket.)
  */
-export class SysLogHandler extends Handler {
+export class SysLogHandler extends TransportHandler {
   readonly facility: number;
   readonly rfc: '5424' | '3164';
   readonly protocol: 'udp' | 'tcp' | 'unix';
   readonly appName: string;
   readonly hostname: string;
   private readonly framing: 'octet-counting' | 'lf';
-  private readonly udp: DatagramHandler | null = null;
-  private readonly conn: StreamConnection | null = null;
+  protected readonly transport: Transport;
 
   constructor(options: SysLogHandlerOptions = {}) {
     super(options, SYSLOG_KEYS);
@@ -269,14 +283,15 @@ export class SysLogHandler extends Handler {
         throw new LogError('LOG_INVALID_OPTION', 'UDP syslog needs { host, port }', {
           context: { key: 'address' },
         });
-      this.udp = new DatagramHandler(address.host, address.port ?? 514);
-      this.udp.handleError = (_r, err) => onError(err);
+      const udp = new DatagramHandler(address.host, address.port ?? 514);
+      udp.handleError = (_r, err) => onError(err);
+      this.transport = udp;
     } else {
       const target: StreamTarget =
         typeof address === 'string'
           ? { path: address }
           : { host: address.host, port: checkPort(address.port ?? 514) };
-      this.conn = new StreamConnection(target, policyOf(options), onError);
+      this.transport = new StreamConnection(target, policyOf(options), onError);
     }
   }
 
@@ -296,31 +311,16 @@ export class SysLogHandler extends Handler {
   }
 
   emit(record: LogRecord): void {
-    const text = this.formatSyslog(record);
-    if (this.udp) {
-      this.udp.send(Buffer.from(text, 'utf8'));
+    const body = Buffer.from(this.formatSyslog(record), 'utf8');
+    if (this.protocol === 'udp') {
+      this.transport.send(body);
       return;
     }
-    const body = Buffer.from(text, 'utf8');
     const frame =
       this.framing === 'lf'
         ? Buffer.concat([body, Buffer.from('\n')])
         : Buffer.concat([Buffer.from(`${body.length} `), body]);
-    this.conn!.send(frame);
-  }
-
-  override flush(): Promise<void> {
-    return this.udp ? this.udp.flush() : (this.conn?.flush() ?? Promise.resolve());
-  }
-
-  override async close(): Promise<void> {
-    if (this.closed) return;
-    try {
-      if (this.udp) await this.udp.close();
-      else await this.conn?.close();
-    } finally {
-      await super.close();
-    }
+    this.transport.send(frame);
   }
 }
 
