@@ -18,13 +18,22 @@ export interface TestSite {
   close(): Promise<void>;
 }
 
+/** Empties every table of the app and restarts its ids, on PGlite or PostgreSQL. */
+export async function emptyTables(database: Database): Promise<void> {
+  await database.query('TRUNCATE riddles, options, users, login_attempts, sessions RESTART IDENTITY CASCADE');
+}
+
+const START = '2026-06-01T12:00:00Z';
+
 export async function openTestSite(): Promise<TestSite> {
   const database = await openDatabase({ memory: true });
   await database.migrate();
   const repo = new Repository(database.db);
-  const clock = { now: new Date('2026-06-01T12:00:00Z') };
+  const clock = { now: new Date(START) };
+  const start = (log: AuditLog) =>
+    buildApp({ database, audit: log, secret: 's'.repeat(40), now: () => clock.now });
   let audit = createAuditLog();
-  let app = await buildApp({ database, audit, secret: 's'.repeat(40), now: () => clock.now });
+  let app = await start(audit);
   return {
     get app() {
       return app;
@@ -37,12 +46,10 @@ export async function openTestSite(): Promise<TestSite> {
     clock,
     async reset() {
       await app.close();
-      await database.query(
-        'TRUNCATE riddles, options, users, login_attempts, sessions RESTART IDENTITY CASCADE',
-      );
-      clock.now = new Date('2026-06-01T12:00:00Z');
+      await emptyTables(database);
+      clock.now = new Date(START);
       audit = createAuditLog();
-      app = await buildApp({ database, audit, secret: 's'.repeat(40), now: () => clock.now });
+      app = await start(audit);
     },
     async close() {
       await app.close();

@@ -4,6 +4,7 @@ import { type Database, openDatabase } from '../src/db/client.js';
 import { listMigrations, pendingMigrations } from '../src/db/migrations.js';
 import { Repository } from '../src/db/repo.js';
 import { runBrowserFlow, screenshotDir } from './browser-flow.js';
+import { emptyTables } from './helpers.js';
 import { type PostgresServer, startPostgres } from './postgres-server.js';
 
 describe('on a real PostgreSQL server', () => {
@@ -41,9 +42,7 @@ describe('on a real PostgreSQL server', () => {
       [id],
     );
     expect(left[0]!.n).toBe(0);
-    await database.query(
-      'TRUNCATE riddles, options, users, login_attempts, sessions RESTART IDENTITY CASCADE',
-    );
+    await emptyTables(database);
   });
 
   it('runs the lockout, user and export queries the same way', async () => {
@@ -76,9 +75,7 @@ describe('on a real PostgreSQL server', () => {
         correct: true,
       },
     ]);
-    await database.query(
-      'TRUNCATE riddles, options, users, login_attempts, sessions RESTART IDENTITY CASCADE',
-    );
+    await emptyTables(database);
   });
 
   it('passes the browser flow: admin login, a riddle with three options, a wrong and a right answer', async () => {
