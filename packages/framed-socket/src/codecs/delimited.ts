@@ -1,5 +1,6 @@
 import { FrameTooLargeError, InvalidFrameError, InvalidOptionError, UnexpectedEofError } from '../errors.js';
 import { checkKeys, intOption } from '../options.js';
+import { ChunkList } from './chunk-list.js';
 import { asBuffer, BaseCodec, type FrameDecoder } from './codec.js';
 
 /** 1 MiB: the default `maxLength` of {@link DelimitedCodec}. */
@@ -102,8 +103,8 @@ class DelimitedDecoder implements FrameDecoder {
   readonly #include: boolean;
   readonly #skipMode: boolean;
   readonly #emitTrailing: boolean;
-  #parts: Buffer[] = [];
-  #partsLen = 0;
+  /** Bytes of the current frame that have no delimiter yet. */
+  readonly #kept = new ChunkList();
   /** Bytes of the current oversize frame already dropped (skip mode), or -1 when not skipping. */
   #dropping = -1;
   #frames = 0;
@@ -119,7 +120,7 @@ class DelimitedDecoder implements FrameDecoder {
   }
 
   get buffered(): number {
-    return this.#partsLen;
+    return this.#kept.length;
   }
 
   get frames(): number {
@@ -139,13 +140,13 @@ class DelimitedDecoder implements FrameDecoder {
     let off = 0;
     try {
       // A delimiter that started in earlier chunks and ends in this one.
-      if (dl > 1 && this.#partsLen > 0 && len > 0) {
-        const k = Math.min(dl - 1, this.#partsLen);
-        const probe = Buffer.concat([this.#tail(k), buf.subarray(0, Math.min(dl - 1, len))]);
+      if (dl > 1 && this.#kept.length > 0 && len > 0) {
+        const k = Math.min(dl - 1, this.#kept.length);
+        const probe = Buffer.concat([this.#kept.tail(k), buf.subarray(0, Math.min(dl - 1, len))]);
         const p = probe.indexOf(d);
         if (p !== -1 && p < k) {
           const end = p + dl - k; // delimiter end offset inside buf
-          this.#finish(this.#partsLen - (k - p), out);
+          this.#finish(this.#kept.length - (k - p), out);
           off = end;
         }
       }
@@ -160,8 +161,7 @@ class DelimitedDecoder implements FrameDecoder {
       }
     } catch (err) {
       this.#error = err as Error;
-      this.#parts = [];
-      this.#partsLen = 0;
+      this.#kept.clear();
       throw err;
     }
     return out;
@@ -173,11 +173,9 @@ class DelimitedDecoder implements FrameDecoder {
       this.#endSkip();
       return [];
     }
-    if (this.#partsLen === 0) return [];
-    if (!this.#emitTrailing) throw new UnexpectedEofError(this.#frames, this.#partsLen, undefined);
-    const msg = Buffer.concat(this.#parts, this.#partsLen);
-    this.#parts = [];
-    this.#partsLen = 0;
+    if (this.#kept.length === 0) return [];
+    if (!this.#emitTrailing) throw new UnexpectedEofError(this.#frames, this.#kept.length, undefined);
+    const msg = this.#kept.take();
     this.#frames++;
     return [msg];
   }
@@ -189,37 +187,33 @@ class DelimitedDecoder implements FrameDecoder {
     if (this.#dropping >= 0) {
       // Only the last dl-1 bytes can still be the start of the delimiter that ends the skip.
       this.#dropping += bytes.length;
-      this.#parts.push(bytes);
-      this.#partsLen += bytes.length;
-      this.#trimTo(dl - 1);
+      this.#kept.push(bytes);
+      this.#kept.keepTail(dl - 1);
       return;
     }
-    const total = this.#partsLen + bytes.length;
+    const total = this.#kept.length + bytes.length;
     // At most dl-1 trailing bytes can belong to a delimiter; the rest is certainly body.
     if (total - (dl - 1) > this.#max) {
       const seen = total - (dl - 1);
       if (!this.#skipMode) throw new FrameTooLargeError(seen, this.#max, this.#frames);
       this.#dropping = total;
-      this.#parts.push(bytes);
-      this.#partsLen = total;
-      this.#trimTo(dl - 1);
+      this.#kept.push(bytes);
+      this.#kept.keepTail(dl - 1);
       return;
     }
-    this.#parts.push(bytes);
-    this.#partsLen = total;
+    this.#kept.push(bytes);
   }
 
   /** Completes a frame made of the kept parts plus buf[from, idx), delimiter at idx. */
   #finishWith(buf: Buffer, from: number, idx: number, out: Buffer[]): void {
-    if (!this.#admit(this.#partsLen + (idx - from))) return;
+    const kept = this.#kept;
+    if (!this.#admit(kept.length + (idx - from))) return;
     const end = this.#include ? idx + this.#delim.length : idx;
-    if (this.#partsLen === 0) {
+    if (kept.length === 0) {
       out.push(buf.subarray(from, end));
     } else {
-      this.#parts.push(buf.subarray(from, end));
-      out.push(Buffer.concat(this.#parts, this.#partsLen + (end - from)));
-      this.#parts = [];
-      this.#partsLen = 0;
+      kept.push(buf.subarray(from, end));
+      out.push(kept.take());
     }
     this.#frames++;
   }
@@ -227,12 +221,8 @@ class DelimitedDecoder implements FrameDecoder {
   /** Completes a frame whose delimiter began inside the kept parts, `bodyLen` bytes in. */
   #finish(bodyLen: number, out: Buffer[]): void {
     if (!this.#admit(bodyLen)) return;
-    const all = Buffer.concat(this.#parts, this.#partsLen);
-    out.push(
-      this.#include ? Buffer.concat([all.subarray(0, bodyLen), this.#delim]) : all.subarray(0, bodyLen),
-    );
-    this.#parts = [];
-    this.#partsLen = 0;
+    const body = this.#kept.take(bodyLen);
+    out.push(this.#include ? Buffer.concat([body, this.#delim]) : body);
     this.#frames++;
   }
 
@@ -252,26 +242,6 @@ class DelimitedDecoder implements FrameDecoder {
   #endSkip(): void {
     this.#dropping = -1;
     this.#skipped++;
-    this.#parts = [];
-    this.#partsLen = 0;
-  }
-
-  #tail(k: number): Buffer {
-    const out = Buffer.allocUnsafe(k);
-    let need = k;
-    for (let i = this.#parts.length - 1; i >= 0 && need > 0; i--) {
-      const p = this.#parts[i]!;
-      const take = Math.min(need, p.length);
-      p.copy(out, need - take, p.length - take);
-      need -= take;
-    }
-    return out;
-  }
-
-  #trimTo(k: number): void {
-    if (this.#partsLen <= k) return;
-    const kept = k > 0 ? this.#tail(k) : null;
-    this.#parts = kept ? [kept] : [];
-    this.#partsLen = k;
+    this.#kept.clear();
   }
 }

@@ -1,4 +1,5 @@
 import { FrameTooLargeError, InvalidFrameError, UnexpectedEofError } from '../errors.js';
+import { ChunkList } from './chunk-list.js';
 import { asBuffer, EMPTY, type FrameDecoder } from './codec.js';
 
 /** How a frame announces its body length. */
@@ -29,8 +30,7 @@ export class PrefixDecoder implements FrameDecoder {
   #varValue = 0;
   #varMul = 1;
   #bodyLen = -1;
-  #bodyParts: Buffer[] = [];
-  #bodyFilled = 0;
+  readonly #body = new ChunkList();
   #frames = 0;
   #error: Error | null = null;
 
@@ -40,7 +40,7 @@ export class PrefixDecoder implements FrameDecoder {
   }
 
   get buffered(): number {
-    return this.#hdrFilled + this.#bodyFilled;
+    return this.#hdrFilled + this.#body.length;
   }
 
   get frames(): number {
@@ -111,28 +111,26 @@ export class PrefixDecoder implements FrameDecoder {
           }
           this.#bodyLen = n;
         }
-        const need = this.#bodyLen - this.#bodyFilled;
+        const body = this.#body;
+        const need = this.#bodyLen - body.length;
         const avail = len - off;
-        if (this.#bodyFilled === 0 && avail >= need) {
+        if (body.length === 0 && avail >= need) {
           out.push(buf.subarray(off, off + need));
           off += need;
         } else if (avail < need) {
-          this.#bodyParts.push(buf.subarray(off));
-          this.#bodyFilled += avail;
+          body.push(buf.subarray(off));
           break;
         } else {
-          this.#bodyParts.push(buf.subarray(off, off + need));
+          body.push(buf.subarray(off, off + need));
           off += need;
-          out.push(Buffer.concat(this.#bodyParts, this.#bodyLen));
-          this.#bodyParts = [];
-          this.#bodyFilled = 0;
+          out.push(body.take());
         }
         this.#bodyLen = -1;
         this.#frames++;
       }
     } catch (err) {
       this.#error = err as Error;
-      this.#bodyParts = [];
+      this.#body.clear();
       throw err;
     }
     return out;
@@ -144,7 +142,7 @@ export class PrefixDecoder implements FrameDecoder {
     const hb = spec.type === 'fixed' ? spec.bytes : 0;
     if (this.#bodyLen >= 0) {
       const headerSize = spec.type === 'varint' ? varintSize(this.#bodyLen) : hb;
-      throw new UnexpectedEofError(this.#frames, headerSize + this.#bodyFilled, headerSize + this.#bodyLen);
+      throw new UnexpectedEofError(this.#frames, headerSize + this.#body.length, headerSize + this.#bodyLen);
     }
     if (this.#hdrFilled > 0) throw new UnexpectedEofError(this.#frames, this.#hdrFilled, undefined);
     return [];
