@@ -1,4 +1,4 @@
-import { UnsupportedTargetError } from './errors.js';
+import { InvalidOptionError, UnsupportedTargetError } from './errors.js';
 import type { AnyFunction } from './wraps.js';
 
 /**
@@ -122,5 +122,31 @@ export function createDecorator(spec: DecoratorSpec): (value: unknown, context?:
           `${spec.decorator} cannot decorate a ${context.kind} (\`${name}\`): use it on a method, getter, accessor or field holding a function`,
         );
     }
+  };
+}
+
+/**
+ * The entry point of `memoize` and `timed`: `(fn, options)` wraps `fn` at once, `(options)`
+ * returns a decorator, and a bare `@dec` (a value and a decorator context) is `@dec()`.
+ */
+export function twoForms<C>(
+  decorator: string,
+  normalize: (raw: unknown) => C,
+  wrapFunction: (fn: AnyFunction, config: C) => AnyFunction,
+  decoratorFor: (config: C) => (value: unknown, context?: unknown) => unknown,
+): (fnOrOptions?: unknown, options?: unknown) => unknown {
+  return (fnOrOptions, options) => {
+    if (isContext(options)) return decoratorFor(normalize(undefined))(fnOrOptions, options);
+    if (typeof fnOrOptions === 'function') {
+      return wrapFunction(fnOrOptions as AnyFunction, normalize(options));
+    }
+    if (options !== undefined) {
+      throw new InvalidOptionError(
+        'options',
+        options,
+        `${decorator}: pass options as the only argument (${decorator}(options)) or after the function (${decorator}(fn, options))`,
+      );
+    }
+    return decoratorFor(normalize(fnOrOptions));
   };
 }

@@ -1,4 +1,4 @@
-import { type ClassMemberDecorator, createDecorator, isContext, memberName } from './decorate.js';
+import { type ClassMemberDecorator, createDecorator, isContext, memberName, twoForms } from './decorate.js';
 import { InvalidOptionError, UnsupportedTargetError } from './errors.js';
 import { type CacheInfo, createCache, type LruCache, type MemoConfig } from './lru.js';
 import { checkKeys, describe } from './options.js';
@@ -200,19 +200,10 @@ export function memoize<This, R>(
   context: ClassGetterDecoratorContext<This, R>,
 ): (this: This) => R;
 export function memoize(fnOrOptions?: unknown, options?: unknown): unknown {
-  if (isContext(options)) return memoizeDecorator(normalize(undefined))(fnOrOptions, options);
-  if (typeof fnOrOptions === 'function') {
-    return memoizeFunction(fnOrOptions as AnyFunction, normalize(options));
-  }
-  if (options !== undefined) {
-    throw new InvalidOptionError(
-      'options',
-      options,
-      'memoize: pass options as the only argument (memoize(options)) or after the function (memoize(fn, options))',
-    );
-  }
-  return memoizeDecorator(normalize(fnOrOptions));
+  return memoizeEntry(fnOrOptions, options);
 }
+
+const memoizeEntry = twoForms('memoize', normalize, memoizeFunction, memoizeDecorator);
 
 /** `cachedProperty` is a getter memoized by receiver alone: one entry, kept until cleared. */
 const CACHED_PROPERTY: MemoConfig = Object.freeze({

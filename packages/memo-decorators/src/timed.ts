@@ -1,4 +1,4 @@
-import { createDecorator, type Decorator, isContext } from './decorate.js';
+import { createDecorator, type Decorator, twoForms } from './decorate.js';
 import { InvalidOptionError } from './errors.js';
 import { checkKeys, describe } from './options.js';
 import { formatArgs, formatValue } from './repr.js';
@@ -159,20 +159,15 @@ export function timed<This, R>(
   context: ClassGetterDecoratorContext<This, R>,
 ): (this: This) => R;
 export function timed(fnOrOptions?: unknown, options?: unknown): unknown {
-  if (isContext(options)) return decoratorFor(normalize(undefined))(fnOrOptions, options);
-  if (typeof fnOrOptions === 'function') {
-    const fn = fnOrOptions as AnyFunction;
-    return timeFunction(fn, fn.name, normalize(options));
-  }
-  if (options !== undefined) {
-    throw new InvalidOptionError(
-      'options',
-      options,
-      'timed: pass options as the only argument (timed(options)) or after the function (timed(fn, options))',
-    );
-  }
-  return decoratorFor(normalize(fnOrOptions));
+  return timedEntry(fnOrOptions, options);
 }
+
+const timedEntry = twoForms(
+  'timed',
+  normalize,
+  (fn, config) => timeFunction(fn, fn.name, config),
+  decoratorFor,
+);
 
 function decoratorFor(config: TimedConfig) {
   return createDecorator({
