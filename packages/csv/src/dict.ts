@@ -180,11 +180,16 @@ export interface DictWriterOptions extends WriterOptions {
 
 /** Turns records into rows in `fieldnames` order, checking extra keys (shared by DictWriter and tables). */
 export class RecordMapper {
+  /** `fieldnames` as a set, so the extra-key check costs one lookup a key rather than a scan. */
+  private readonly known: ReadonlySet<string>;
+
   constructor(
     readonly fieldnames: readonly string[],
     private readonly restval: CellValue,
     private readonly raiseOnExtra: boolean,
-  ) {}
+  ) {
+    this.known = new Set(fieldnames);
+  }
 
   row(record: object, index: number): CellValue[] {
     if (record === null || typeof record !== 'object') {
@@ -195,7 +200,7 @@ export class RecordMapper {
     }
     const rec = record as Record<string, CellValue>;
     if (this.raiseOnExtra) {
-      const extra = Object.keys(rec).filter((k) => !this.fieldnames.includes(k));
+      const extra = Object.keys(rec).filter((k) => !this.known.has(k));
       if (extra.length > 0) {
         throw new CsvError(
           'CSV_EXTRA_FIELDS',
