@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, createMailer } from '../src/index.js';
+import { AuthError, createMailer, type SmtpMailerOptions } from '../src/index.js';
 import { createTestServer } from '../src/testing.js';
 
 const note = { from: 'ada@example.com', to: 'bob@example.com', subject: 'Hi', text: 'Hello' };
@@ -14,38 +14,25 @@ describe('lifecycle', () => {
     await settle();
     const before = sockets();
     const server = await createTestServer({ tls: 'starttls', auth: { user: 'u', pass: 'p' } });
-    for (const pool of [false, true]) {
-      const ok = createMailer({
+    const connect = (options: Partial<SmtpMailerOptions>) =>
+      createMailer({
         host: server.host,
         port: server.port,
         security: 'starttls',
         tls: { ca: server.ca },
         auth: { user: 'u', pass: 'p' },
-        pool,
+        ...options,
       });
+    for (const pool of [false, true]) {
+      const ok = connect({ pool });
       await Promise.all([ok.send(note), ok.send(note), ok.send(note)]);
       await ok.close();
-      const bad = createMailer({
-        host: server.host,
-        port: server.port,
-        security: 'starttls',
-        tls: { ca: server.ca },
-        auth: { user: 'u', pass: 'wrong' },
-        pool,
-      });
+      const bad = connect({ auth: { user: 'u', pass: 'wrong' }, pool });
       await expect(bad.send(note)).rejects.toBeInstanceOf(AuthError);
       await bad.close();
     }
     server.reject('data', 451, 'later', { times: 10 });
-    const retrying = createMailer({
-      host: server.host,
-      port: server.port,
-      security: 'starttls',
-      tls: { ca: server.ca },
-      auth: { user: 'u', pass: 'p' },
-      retries: 2,
-      retryDelay: 1,
-    });
+    const retrying = connect({ retries: 2, retryDelay: 1 });
     await expect(retrying.send(note)).rejects.toMatchObject({ attempts: 3 });
     await retrying.close();
     await server.close();
