@@ -443,12 +443,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     if (!batch) return;
     const socket = this.socket;
     if (socket.destroyed) {
-      this.#batch = null;
-      this.#segments = [];
-      this.#pendingBytes = 0;
-      batch.reject(
-        this.#closeError ?? new ConnectionClosedError('Connection closed before the frame was sent'),
-      );
+      this.#dropBatch();
       return;
     }
     if (socket.writableNeedDrain || socket.connecting) {
@@ -479,6 +474,18 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     for (let i = 0; i < last; i++) socket.write(segs[i]!);
     socket.write(segs[last]!, done);
     socket.uncork();
+  }
+
+  /** Rejects the senders of the frames not yet written: the socket is gone. */
+  #dropBatch(): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    this.#batch = null;
+    this.#segments = [];
+    this.#pendingBytes = 0;
+    batch.reject(
+      this.#closeError ?? new ConnectionClosedError('Connection closed before the frame was sent'),
+    );
   }
 
   #onData(chunk: Buffer): void {
@@ -595,14 +602,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
       this.#readError = err;
       this.#rejectWaiters(err);
     }
-    const batch = this.#batch;
-    if (batch) {
-      this.#batch = null;
-      this.#segments = [];
-      batch.reject(
-        this.#closeError ?? new ConnectionClosedError('Connection closed before the frame was sent'),
-      );
-    }
+    this.#dropBatch();
     if (this.#onAbort && this.#signal) this.#signal.removeEventListener('abort', this.#onAbort);
     this.emit('close', this.#closeError);
   }
