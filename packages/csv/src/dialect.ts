@@ -96,6 +96,10 @@ function invalid(message: string, value: unknown): CsvError {
   return new CsvError('CSV_INVALID_OPTION', message, { value });
 }
 
+function unknownDialect(name: string): CsvError {
+  return new CsvError('CSV_UNKNOWN_DIALECT', `unknown dialect ${JSON.stringify(name)}`, { value: name });
+}
+
 function oneChar(name: string, value: unknown, nullable: boolean): string | null {
   if (value === null && nullable) return null;
   if (typeof value !== 'string' || value.length !== 1) {
@@ -205,8 +209,7 @@ export function registerDialect(name: string, options: DialectOptions = {}): Dia
  */
 export function getDialect(name: string): Dialect {
   const found = registry.get(name);
-  if (!found)
-    throw new CsvError('CSV_UNKNOWN_DIALECT', `unknown dialect ${JSON.stringify(name)}`, { value: name });
+  if (!found) throw unknownDialect(name);
   return found;
 }
 
@@ -218,9 +221,7 @@ export function getDialect(name: string): Dialect {
  * unregisterDialect('pipes');
  */
 export function unregisterDialect(name: string): void {
-  if (!registry.delete(name)) {
-    throw new CsvError('CSV_UNKNOWN_DIALECT', `unknown dialect ${JSON.stringify(name)}`, { value: name });
-  }
+  if (!registry.delete(name)) throw unknownDialect(name);
 }
 
 /**
