@@ -12,6 +12,15 @@ function stepClock(step: bigint) {
   };
 }
 
+/** Runs a fixture script in its own Node process (tsx, no colours) and returns its stdout. */
+function runFixture(name: string): string {
+  const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  return execFileSync(process.execPath, ['--import', 'tsx', script], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+}
+
 describe('timed(fn)', () => {
   it('reports name, args, result and the duration from the clock', () => {
     const reports: TimingReport[] = [];
@@ -84,12 +93,7 @@ describe('timed(fn)', () => {
   });
 
   it('prints the cookbook line on stdout by default', () => {
-    const script = fileURLToPath(new URL('./fixtures/default-sink.ts', import.meta.url));
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
-      encoding: 'utf8',
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    expect(out).toMatch(
+    expect(runFixture('default-sink.ts')).toMatch(
       /^spent \d+ microseconds in convertToPalindrome with arguments \('casa',\)\. Result was: casac\n$/,
     );
   });
@@ -114,12 +118,7 @@ describe('timed(fn)', () => {
 
 describe('@timed()', () => {
   it('works bare (@timed) with the default sink', () => {
-    const script = fileURLToPath(new URL('./fixtures/bare-timed.ts', import.meta.url));
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
-      encoding: 'utf8',
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    expect(out).toMatch(
+    expect(runFixture('bare-timed.ts')).toMatch(
       /^spent \d+ microseconds in greet with arguments \('ada',\)\. Result was: hello ada\n$/,
     );
   });
