@@ -62,15 +62,8 @@ export interface Mailbox {
   address: string;
 }
 
-/** @internal */
-export interface PreparedAttachment {
-  filename?: string;
-  path?: string;
-  content?: string | Uint8Array;
-  stream?: Readable;
-  contentType?: string;
-  cid?: string;
-}
+/** @internal An attachment whose fields passed validation: the same shape as the caller's. */
+export type PreparedAttachment = Attachment;
 
 /** @internal A validated message: nothing in it can break the header block. */
 export interface PreparedMessage {
