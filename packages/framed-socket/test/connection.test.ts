@@ -15,7 +15,7 @@ import {
   VarintLengthCodec,
   wrapSocket,
 } from '../src/index.js';
-import { defer, echoServer, rawConnect, startServer, tempDir, until } from './helpers.js';
+import { defer, echoServer, listenRaw, rawConnect, startServer, tempDir, until } from './helpers.js';
 
 async function client(port: number, options: Parameters<typeof connect>[0] | object = {}) {
   const conn = await connect({ host: '127.0.0.1', port, ...options });
@@ -139,12 +139,11 @@ describe('connect + createServer', () => {
     const peers: net.Socket[] = [];
     // Reads our end of stream but never ends its own side.
     const raw = net.createServer({ allowHalfOpen: true }, (s) => void peers.push(s));
-    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
-    defer(() => new Promise((r) => raw.close(r)));
+    const port = await listenRaw(raw);
     defer(() => {
       for (const p of peers) p.destroy();
     });
-    const conn = await client((raw.address() as net.AddressInfo).port);
+    const conn = await client(port);
     let closeError: Error | null = null;
     conn.once('close', (err) => {
       closeError = err;
@@ -329,9 +328,8 @@ describe('connect + createServer', () => {
         bytes += d.length;
       });
     });
-    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
-    defer(() => new Promise((r) => raw.close(r)));
-    const conn = await client((raw.address() as net.AddressInfo).port);
+    const port = await listenRaw(raw);
+    const conn = await client(port);
     const sends: Promise<void>[] = [];
     for (let i = 0; i < 2000; i++) sends.push(conn.send('0123456789abcdef'));
     await Promise.all(sends);
@@ -346,9 +344,8 @@ describe('connect + createServer', () => {
       peer = s;
       s.pause();
     });
-    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
-    defer(() => new Promise((r) => raw.close(r)));
-    const conn = await client((raw.address() as net.AddressInfo).port);
+    const port = await listenRaw(raw);
+    const conn = await client(port);
     const big = Buffer.alloc(1024 * 1024, 1);
     let done = 0;
     const sends: Promise<void>[] = [];
@@ -378,9 +375,8 @@ describe('connect + createServer', () => {
       for await (const m of conn.messages()) void conn.send(Buffer.from(String(m).toUpperCase()));
       await conn.close();
     });
-    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
-    defer(() => new Promise((r) => raw.close(r)));
-    const conn = await client((raw.address() as net.AddressInfo).port, { codec });
+    const port = await listenRaw(raw);
+    const conn = await client(port, { codec });
     expect(String(await conn.request('shout'))).toBe('SHOUT');
     await conn.close();
   });
@@ -406,9 +402,8 @@ describe('connect + createServer', () => {
     const raw = net.createServer((s) => {
       peer = s;
     });
-    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
-    defer(() => new Promise((r) => raw.close(r)));
-    const conn = await client((raw.address() as net.AddressInfo).port);
+    const port = await listenRaw(raw);
+    const conn = await client(port);
     await until(() => peer !== undefined);
     const pending = conn.receive();
     peer.resetAndDestroy();

@@ -34,6 +34,13 @@ export async function startServer(options: ServerOptions): Promise<{ server: Fra
   return { server, port: (addr as net.AddressInfo).port };
 }
 
+/** Listens with a plain `net` server on 127.0.0.1 (ephemeral port), closed after the test. */
+export async function listenRaw(server: net.Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  defer(() => new Promise((r) => server.close(r)));
+  return (server.address() as net.AddressInfo).port;
+}
+
 /** An echo server: every message goes straight back. */
 export function echoServer(options: Omit<ServerOptions, 'onConnection'> = {}) {
   return startServer({
