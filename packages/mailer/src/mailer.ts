@@ -14,7 +14,7 @@ import {
   makeScrubber,
   toEngineMail,
 } from './engine.js';
-import { EnvelopeError, MailerError, type RecipientRejection } from './errors.js';
+import { EnvelopeError, MailerError, type MailerErrorContext, type RecipientRejection } from './errors.js';
 import { mapError } from './map-error.js';
 import { type Message, type PreparedMessage, prepareMessage } from './message.js';
 import {
@@ -101,7 +101,8 @@ interface SendContext {
   forward: (() => void) | undefined;
 }
 
-const FORCED = (): MailerError => new MailerError('EABORT', 'The mailer was closed with { force: true }');
+const FORCED = (context: MailerErrorContext = {}, options?: ErrorOptions): MailerError =>
+  new MailerError('EABORT', 'The mailer was closed with { force: true }', context, options);
 
 /** Start times of recent sends; `acquire()` waits until one more fits in the window. */
 class RateLimiter {
@@ -280,12 +281,7 @@ class MailerImpl implements Mailer {
         this.#log('warn', `${deferred.length} recipient(s) deferred (4xx); retrying them in ${wait} ms`);
       } catch (raw) {
         const err = this.#forced
-          ? new MailerError(
-              'EABORT',
-              'The mailer was closed with { force: true }',
-              { attempts },
-              { cause: raw },
-            )
+          ? FORCED({ attempts }, { cause: raw })
           : mapError(raw, { scrub: this.#scrub, attempts, security, port });
         if (delivered) {
           if (err instanceof EnvelopeError)
