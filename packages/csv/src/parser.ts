@@ -185,7 +185,7 @@ export class Parser {
             }
             if (j > i) {
               field = field === '' ? s.slice(i, j) : field + s.slice(i, j);
-              if (field.length > limit) this.tooLarge(s, j);
+              if (field.length > limit) this.tooLarge(j);
             }
             if (j === n) {
               i = n;
@@ -214,7 +214,7 @@ export class Parser {
             if (c === CR && i + 1 < n && s.charCodeAt(i + 1) === LF) {
               // Python keeps the escaped CR, then the LF ends the record (AFTER_ESCAPED_CRNL).
               field += '\r';
-              if (field.length > limit) this.tooLarge(s, i);
+              if (field.length > limit) this.tooLarge(i);
               this.save(field);
               field = '';
               i = this.lineEnd(s, i, n);
@@ -223,7 +223,7 @@ export class Parser {
               break;
             }
             field += s[i];
-            if (field.length > limit) this.tooLarge(s, i);
+            if (field.length > limit) this.tooLarge(i);
             // Python stays in AFTER_ESCAPED_CRNL (read like IN_FIELD) until the next delimiter or line
             // end; only at the end of the input does the difference show.
             if (c === LF || c === CR) {
@@ -259,7 +259,7 @@ export class Parser {
             }
             if (j > i) {
               field = field === '' ? s.slice(i, j) : field + s.slice(i, j);
-              if (field.length > limit) this.tooLarge(s, j);
+              if (field.length > limit) this.tooLarge(j);
             }
             if (j === n) {
               i = n;
@@ -275,13 +275,13 @@ export class Parser {
             } else {
               i = this.lineEnd(s, j, n);
               field += s.slice(j, i);
-              if (field.length > limit) this.tooLarge(s, j);
+              if (field.length > limit) this.tooLarge(j);
             }
             break;
           case ESCAPE_IN_QUOTED_FIELD:
             c = s.charCodeAt(i);
             field += s[i];
-            if (field.length > limit) this.tooLarge(s, i);
+            if (field.length > limit) this.tooLarge(i);
             if (c === LF || (c === CR && !(i + 1 < n && s.charCodeAt(i + 1) === LF)))
               i = this.lineEnd(s, i, n);
             else i++;
@@ -292,7 +292,7 @@ export class Parser {
             c = s.charCodeAt(i);
             if (c === q) {
               field += s[i];
-              if (field.length > limit) this.tooLarge(s, i);
+              if (field.length > limit) this.tooLarge(i);
               state = IN_QUOTED_FIELD;
               i++;
             } else if (c === this.dAfterQuote) {
@@ -308,7 +308,7 @@ export class Parser {
               state = START_RECORD;
             } else if (!this.strict) {
               field += s[i];
-              if (field.length > limit) this.tooLarge(s, i);
+              if (field.length > limit) this.tooLarge(i);
               state = IN_FIELD;
               this.escapedLineEnd = false;
               i++;
@@ -316,7 +316,6 @@ export class Parser {
               throw this.error(
                 'CSV_UNEXPECTED_CHAR',
                 `${JSON.stringify(String.fromCharCode(d))} expected after ${JSON.stringify(String.fromCharCode(q))}`,
-                s,
                 i,
               );
             }
@@ -350,7 +349,7 @@ export class Parser {
       }
       if (state === ESCAPED_CHAR || state === ESCAPE_IN_QUOTED_FIELD) {
         field += '\n';
-        if (field.length > this.limit) this.tooLarge('', 0);
+        if (field.length > this.limit) this.tooLarge(0);
         state = state === ESCAPED_CHAR ? IN_FIELD : IN_QUOTED_FIELD;
       }
     }
@@ -421,11 +420,11 @@ export class Parser {
     this.records++;
   }
 
-  private tooLarge(s: string, i: number): never {
-    throw this.error('CSV_FIELD_TOO_LARGE', `field larger than field limit (${this.limit})`, s, i);
+  private tooLarge(i: number): never {
+    throw this.error('CSV_FIELD_TOO_LARGE', `field larger than field limit (${this.limit})`, i);
   }
 
-  private error(code: 'CSV_UNEXPECTED_CHAR' | 'CSV_FIELD_TOO_LARGE', message: string, _s: string, i: number) {
+  private error(code: 'CSV_UNEXPECTED_CHAR' | 'CSV_FIELD_TOO_LARGE', message: string, i: number) {
     return new CsvParseError(code, message, {
       line: this.line + 1,
       column: Math.max(1, this.offset + i - this.lineStart + 1),
