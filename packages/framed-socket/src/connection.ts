@@ -405,7 +405,9 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
       this.#arenaStart = 0;
       this.#arenaPos = 0;
     }
-    let pos = codec.writeHeader(body, this.#arena, this.#arenaPos);
+    // headerLength() has validated the body: a codec without a header (delimited, fixed-length)
+    // is not asked to validate it again (for a delimiter, a second scan of the body).
+    let pos = head > 0 ? codec.writeHeader(body, this.#arena, this.#arenaPos) : this.#arenaPos;
     if (large) {
       this.#arenaPos = pos;
       this.#cutArena();

@@ -63,8 +63,10 @@ export abstract class BaseCodec implements Codec {
 
   encode(message: Uint8Array | string): Buffer {
     const body = toBuffer(message);
-    const out = Buffer.allocUnsafe(this.headerLength(body) + body.length + this.trailer.length);
-    let pos = this.writeHeader(body, out, 0);
+    const head = this.headerLength(body);
+    const out = Buffer.allocUnsafe(head + body.length + this.trailer.length);
+    // headerLength() has validated the body; without a header there is nothing more to write.
+    let pos = head > 0 ? this.writeHeader(body, out, 0) : 0;
     out.set(body, pos);
     pos += body.length;
     if (this.trailer.length > 0) out.set(this.trailer, pos);
@@ -73,16 +75,20 @@ export abstract class BaseCodec implements Codec {
 
   encodeAll(messages: Iterable<Uint8Array | string>): Buffer {
     const bodies: Buffer[] = [];
+    const heads: number[] = [];
     let total = 0;
     for (const m of messages) {
       const body = toBuffer(m);
+      const head = this.headerLength(body);
       bodies.push(body);
-      total += this.headerLength(body) + body.length + this.trailer.length;
+      heads.push(head);
+      total += head + body.length + this.trailer.length;
     }
     const out = Buffer.allocUnsafe(total);
     let pos = 0;
-    for (const body of bodies) {
-      pos = this.writeHeader(body, out, pos);
+    for (let i = 0; i < bodies.length; i++) {
+      const body = bodies[i]!;
+      if (heads[i]! > 0) pos = this.writeHeader(body, out, pos);
       out.set(body, pos);
       pos += body.length;
       if (this.trailer.length > 0) {
