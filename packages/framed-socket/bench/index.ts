@@ -19,6 +19,12 @@ interface Case {
   window: number;
 }
 
+/** Echoes counted so far, and the sender parked until the window has room again. */
+interface Progress {
+  received: number;
+  wake: (() => void) | null;
+}
+
 function windowFor(size: number): number {
   return Math.max(2, Math.floor((256 * 1024) / (size + 4)));
 }
@@ -40,7 +46,7 @@ function dial(port: number): Promise<net.Socket> {
 async function pace(
   c: Case,
   burst: (k: number) => Promise<void> | void,
-  progress: { received: number; wake: (() => void) | null },
+  progress: Progress,
   done: Promise<void>,
 ): Promise<void> {
   let sent = 0;
@@ -60,7 +66,7 @@ async function pace(
 }
 
 function notify(
-  progress: { received: number; wake: (() => void) | null },
+  progress: Progress,
   window: number,
   sent: () => number,
 ) {
@@ -81,7 +87,7 @@ async function framedSocket(c: Case): Promise<number> {
   const addr = (await server.listen(0, '127.0.0.1')) as net.AddressInfo;
   const conn = await connect({ host: '127.0.0.1', port: addr.port, codec });
   const msg = Buffer.alloc(c.size, 120);
-  const progress = { received: 0, wake: null as (() => void) | null };
+  const progress: Progress = { received: 0, wake: null };
   let sent = 0;
   const t0 = performance.now();
   const reader = (async () => {
@@ -137,7 +143,7 @@ async function writePerFrame(c: Case): Promise<number> {
   const port = await listen(server);
   const sock = await dial(port);
   const msg = Buffer.alloc(c.size, 120);
-  const progress = { received: 0, wake: null as (() => void) | null };
+  const progress: Progress = { received: 0, wake: null };
   let sent = 0;
   let finish!: () => void;
   const done = new Promise<void>((r) => {
@@ -191,7 +197,7 @@ async function itLengthPrefixed(c: Case): Promise<number> {
   const port = await listen(server);
   const sock = await dial(port);
   const msg = Buffer.alloc(c.size, 120);
-  const progress = { received: 0, wake: null as (() => void) | null };
+  const progress: Progress = { received: 0, wake: null };
   let sent = 0;
   const t0 = performance.now();
   const reader = (async () => {
@@ -223,7 +229,7 @@ async function rawPipe(c: Case): Promise<number> {
   const port = await listen(server);
   const sock = await dial(port);
   const msg = Buffer.alloc(c.size + 4, 120);
-  const progress = { received: 0, wake: null as (() => void) | null };
+  const progress: Progress = { received: 0, wake: null };
   let sent = 0;
   let bytes = 0;
   const total = c.n * msg.length;
