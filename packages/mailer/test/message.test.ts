@@ -166,7 +166,10 @@ describe('header injection', () => {
             return;
           }
           const parsed = await simpleParser(await compose({ ...base, subject }));
-          expect(parsed.subject ?? '').toBe(subject.trim());
+          // A plain ASCII subject loses the spaces and tabs at its ends when the header is unfolded;
+          // one that needed RFC 2047 encoding comes back exactly, Unicode spaces included.
+          const encoded = /[^\t\x20-\x7e]/.test(subject);
+          expect(parsed.subject ?? '').toBe(encoded ? subject : subject.replace(/^[ \t]+|[ \t]+$/g, ''));
         },
       ),
       { numRuns: 150 },
