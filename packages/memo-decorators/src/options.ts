@@ -1,4 +1,5 @@
 import { InvalidOptionError } from './errors.js';
+import type { AnyFunction } from './wraps.js';
 
 /** Rejects a non-object options argument and unknown keys; returns the options as a record. */
 export function checkKeys(
@@ -33,4 +34,21 @@ export function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (value === null || typeof value !== 'object') return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+/** The `label` option of `timed` and `validate`: a string, or absent. */
+export function checkLabel(decorator: string, label: unknown): string | undefined {
+  if (label !== undefined && typeof label !== 'string') {
+    throw new InvalidOptionError(
+      'label',
+      label,
+      `${decorator}: \`label\` must be a string, got ${describe(label)}`,
+    );
+  }
+  return label;
+}
+
+/** The name a wrapper reports: its label, else the member or function name. */
+export function reportedName(label: string | undefined, fallbackName: string, fn: AnyFunction): string {
+  return label ?? (fallbackName || fn.name || 'anonymous');
 }

@@ -1,6 +1,6 @@
 import { createDecorator, type Decorator, twoForms } from './decorate.js';
 import { InvalidOptionError } from './errors.js';
-import { checkKeys, describe } from './options.js';
+import { checkKeys, checkLabel, describe, reportedName } from './options.js';
 import { formatArgs, formatValue } from './repr.js';
 import { isThenable } from './thenable.js';
 import { type AnyFunction, wraps } from './wraps.js';
@@ -84,10 +84,7 @@ function normalize(raw: unknown): TimedConfig {
       `timed: \`sink\` must be a function or an object with an info method, got ${describe(sink)}`,
     );
   }
-  const label = o.label;
-  if (label !== undefined && typeof label !== 'string') {
-    throw new InvalidOptionError('label', label, `timed: \`label\` must be a string, got ${describe(label)}`);
-  }
+  const label = checkLabel('timed', o.label);
   const clock = o.clock ?? process.hrtime.bigint;
   if (typeof clock !== 'function') {
     throw new InvalidOptionError(
@@ -101,7 +98,7 @@ function normalize(raw: unknown): TimedConfig {
 
 function timeFunction(fn: AnyFunction, fallbackName: string, config: TimedConfig): AnyFunction {
   const { emit, clock } = config;
-  const name = config.label ?? (fallbackName || fn.name || 'anonymous');
+  const name = reportedName(config.label, fallbackName, fn);
   const timedFn = function (this: unknown, ...args: unknown[]): unknown {
     const start = clock();
     let result: unknown;

@@ -1,6 +1,6 @@
 import { createDecorator, type Decorator } from './decorate.js';
 import { InvalidOptionError, ValidationError } from './errors.js';
-import { checkKeys, describe } from './options.js';
+import { checkKeys, checkLabel, describe, reportedName } from './options.js';
 import { formatArgs } from './repr.js';
 import { type AnyFunction, wraps } from './wraps.js';
 
@@ -47,17 +47,10 @@ export function validate<Args extends unknown[]>(
   }
   const o = checkKeys('validate', options, KNOWN);
   const onInvalid = 'onInvalid' in o ? o.onInvalid : 'throw';
-  const label = o.label;
-  if (label !== undefined && typeof label !== 'string') {
-    throw new InvalidOptionError(
-      'label',
-      label,
-      `validate: \`label\` must be a string, got ${describe(label)}`,
-    );
-  }
+  const label = checkLabel('validate', o.label);
   const check = predicate as AnyFunction;
   const wrapFunction = (fn: AnyFunction, fallbackName: string): AnyFunction => {
-    const name = (label as string | undefined) ?? (fallbackName || fn.name || 'anonymous');
+    const name = reportedName(label, fallbackName, fn);
     const validated = function (this: unknown, ...args: unknown[]): unknown {
       if (check.apply(this, args as never[])) return fn.apply(this, args as never[]);
       if (onInvalid === 'throw') {
