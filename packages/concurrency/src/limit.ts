@@ -11,6 +11,44 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/**
+ * p-limit's `rejectOnClear` rejects every cleared call with one shared error, made inside its
+ * synchronous `clearQueue()` by `AbortSignal.abort()`. `clearedBy` maps that instance to the
+ * reason given to our `clearQueue(reason)`, so each call can swap it for an `AbortError` of its own.
+ */
+const clearedBy = new WeakMap<object, { readonly reason: unknown }>();
+
+/** Runs p-limit's `clearQueue()` and returns the error instance it rejected the queue with. */
+function clearAndCapture(clear: () => void): unknown {
+  const abort = AbortSignal.abort;
+  let made: unknown;
+  // Synchronous and restored in `finally`: no other code can observe the wrapper.
+  AbortSignal.abort = function capture(this: typeof AbortSignal, reason?: unknown) {
+    const signal = abort.call(this, reason);
+    made ??= signal.reason;
+    return signal;
+  } as typeof AbortSignal.abort;
+  try {
+    clear();
+  } finally {
+    AbortSignal.abort = abort;
+  }
+  return made;
+}
+
+/** The error a call's caller sees: its own `AbortError` when the queue was cleared, else `error`. */
+function ownError(error: unknown): unknown {
+  const cleared = typeof error === 'object' && error !== null ? clearedBy.get(error) : undefined;
+  if (cleared === undefined) return error;
+  return new AbortError('limit: the call was removed from the queue by clearQueue()', {
+    cause: cleared.reason,
+  });
+}
+
+function rethrowOwn(error: unknown): never {
+  throw ownError(error);
+}
+
 /** A function returned by `limit()`: call it with a function and its arguments. */
 export interface LimitFunction {
   /** Runs `fn(...args)` when a slot is free; resolves or rejects as `fn` does. */
@@ -69,46 +107,15 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     checkKeys(concurrency, LIMIT_KEYS, 'limit');
     n = concurrency.concurrency;
   }
-  const inner = pLimit(checkCount(n, 'limit', 'concurrency', 1, true));
-  // Each call gets its own promise, settled by `runner` when p-limit runs it. p-limit runs calls
-  // in the order they were queued, so `waiting[head..]` holds the rejecters of calls not run yet,
-  // and the newest `pendingCount` of them are still in p-limit's queue: clearQueue() drops those
-  // and rejects each with its own AbortError (p-limit's rejectOnClear shares one error).
-  let waiting: Array<((error: unknown) => void) | undefined> = [];
-  let head = 0;
-  const runner = (
-    fn: (...args: unknown[]) => unknown,
-    args: unknown[],
-    resolve: (value: unknown) => void,
-    reject: (error: unknown) => void,
-  ): unknown => {
-    waiting[head++] = undefined;
-    if (head === waiting.length) {
-      waiting = [];
-      head = 0;
-    } else if (head > 1024 && head * 2 > waiting.length) {
-      waiting = waiting.slice(head);
-      head = 0;
-    }
-    let result: unknown;
-    try {
-      result = fn(...args);
-    } catch (error) {
-      reject(error);
-      return undefined;
-    }
-    // The returned promise never rejects (no unhandled rejection from p-limit's own promise) and
-    // settles when fn's does, so p-limit holds the slot exactly as long as fn runs.
-    if (isThenable(result)) return Promise.resolve(result).then(resolve, reject);
-    resolve(result);
-    return undefined;
-  };
+  // p-limit queues, runs and keeps the caller's async context; the one promise added per call
+  // (`catch`) only replaces the error of a call dropped by clearQueue() with its own AbortError.
+  const inner = pLimit({
+    concurrency: checkCount(n, 'limit', 'concurrency', 1, true),
+    rejectOnClear: true,
+  });
   const limited = (<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A) => {
     if (typeof fn !== 'function') return Promise.reject(new TypeError('limit: expected a function to run'));
-    return new Promise<Awaited<R>>((resolve, reject) => {
-      waiting.push(reject);
-      void inner(runner, fn as (...a: unknown[]) => unknown, args, resolve as (v: unknown) => void, reject);
-    });
+    return inner(fn, ...args).catch(rethrowOwn);
   }) as LimitFunction;
   const run = <R>(
     fn: (signal: AbortSignal | undefined) => R | PromiseLike<R>,
@@ -136,14 +143,16 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
         if (skipped) return undefined;
         return fn(s);
       };
-      const settle = (ok: boolean) => (value: unknown) => {
-        s.removeEventListener('abort', onAbort);
-        if (ok) resolve(value as Awaited<R>);
-        else reject(value);
-      };
-      const rejectOnClear = settle(false);
-      waiting.push(rejectOnClear);
-      void inner(runner, guarded as (...a: unknown[]) => unknown, [], settle(true), rejectOnClear);
+      inner(guarded).then(
+        (value) => {
+          s.removeEventListener('abort', onAbort);
+          resolve(value as Awaited<R>);
+        },
+        (error: unknown) => {
+          s.removeEventListener('abort', onAbort);
+          reject(ownError(error));
+        },
+      );
     });
   };
   Object.defineProperties(limited, {
@@ -158,15 +167,10 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     },
     clearQueue: {
       value(reason?: unknown) {
-        // Calls p-limit already dequeued are about to run; only its queued ones are cleared, and
-        // they are the newest `pendingCount` entries.
-        const cleared = waiting.splice(waiting.length - inner.pendingCount);
-        inner.clearQueue();
-        for (const reject of cleared) {
-          reject?.(
-            new AbortError('limit: the call was removed from the queue by clearQueue()', { cause: reason }),
-          );
-        }
+        // Only calls still in p-limit's queue are dropped; ones it dequeued are about to run.
+        if (inner.pendingCount === 0) return;
+        const shared = clearAndCapture(() => inner.clearQueue());
+        if (typeof shared === 'object' && shared !== null) clearedBy.set(shared, { reason });
       },
     },
   });

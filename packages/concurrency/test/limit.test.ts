@@ -38,6 +38,25 @@ describe('limit()', () => {
     expect(cap.pendingCount).toBe(0);
   });
 
+  it('clearQueue() leaves AbortSignal.abort as it was, and clears calls of its own limiter only', async () => {
+    const abort = AbortSignal.abort;
+    const cap = limit(1);
+    const other = limit(1);
+    const gate = cap(() => sleep(5));
+    const otherGate = other(() => sleep(5));
+    const mine = cap(() => 'mine');
+    const theirs = other(() => 'theirs');
+    cap.clearQueue('stop');
+    expect(AbortSignal.abort).toBe(abort);
+    expect(AbortSignal.abort().aborted).toBe(true);
+    await expect(mine).rejects.toBeInstanceOf(AbortError);
+    expect(await theirs).toBe('theirs');
+    await Promise.all([gate, otherGate]);
+    // Nothing queued: clearing again is a no-op.
+    cap.clearQueue();
+    expect(await cap(() => 'after')).toBe('after');
+  });
+
   it('passes through errors of calls that ran, even AbortErrors', async () => {
     const cap = limit(1);
     const own = new DOMException('mine', 'AbortError');
