@@ -366,6 +366,11 @@ export function checkInput(input: unknown): InputOption {
  * combinations that conflict with an explicit `stdout`/`stderr`/`stdin`; validates `input`.
  */
 export function applyCaptureAndInput(fn: string, options: RunOptions): RunOptions {
+  // Checked before anything runs: a pipeline must not start its stages only to reject `check`.
+  for (const key of ['capture', 'check'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean')
+      throw new TypeError(`${fn}(): \`${key}\` must be a boolean`);
+  }
   let o = options;
   if (o.capture) {
     if (o.stdout !== undefined || o.stderr !== undefined) {

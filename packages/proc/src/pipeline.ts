@@ -1,4 +1,4 @@
-import { CalledProcessError, ProcError } from './errors.js';
+import { CalledProcessError } from './errors.js';
 import {
   applyCaptureAndInput,
   checkMs,
@@ -143,9 +143,6 @@ export async function pipeline<const O extends PipelineOptions = Record<never, n
     stdout: outs[last]!.stdout as OutputOf<O> | null,
     stderr: stderrOut as OutputOf<O> | null,
   };
-  if (opts.check !== undefined && typeof opts.check !== 'boolean') {
-    throw new ProcError('PROC_INVALID_OPTION', '`check` must be a boolean');
-  }
   if (opts.check && failing >= 0) {
     throw new CalledProcessError(
       result.args[failing]!,

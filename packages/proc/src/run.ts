@@ -49,8 +49,6 @@ export class CompletedProcess<T extends Buffer | string = Buffer> {
 function prepare(fn: string, options: RunOptions, extra?: (o: RunOptions) => RunOptions): RunOptions {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`${fn}(): options must be an object`);
-  if (options.capture !== undefined && typeof options.capture !== 'boolean')
-    throw new TypeError(`${fn}(): \`capture\` must be a boolean`);
   const o = applyCaptureAndInput(fn, options);
   return extra ? extra(o) : o;
 }
@@ -63,8 +61,6 @@ async function execute<T extends Buffer | string>(
 ): Promise<CompletedProcess<T>> {
   const o = normalize(args, options, fn, RUN_KEYS);
   const timeoutMs = checkMs('timeoutMs', options.timeoutMs);
-  if (options.check !== undefined && typeof options.check !== 'boolean')
-    throw new TypeError(`${fn}(): \`check\` must be a boolean`);
   const p = popenNormalized(o);
   const input: InputOption | undefined = options.input;
   const { stdout, stderr } = await internals.communicate(p, input, timeoutMs, true);

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AbortError, CalledProcessError, CommandNotFound, pipeline, TimeoutExpired } from '../src/index.js';
 import { findProcesses, python, trackMarkers } from './helpers.js';
@@ -104,5 +107,20 @@ describe('pipeline', () => {
     await expect(pipeline([['true'], 'ls' as never])).rejects.toThrow(TypeError);
     await expect(pipeline([])).rejects.toThrow(TypeError);
     await expect(pipeline([['true']], { shell: true } as never)).rejects.toThrow(/unknown option `shell`/);
+  });
+
+  it('rejects a non-boolean check or capture before starting any stage', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-proc-'));
+    const touched = join(dir, 'ran');
+    try {
+      for (const bad of [{ check: 'yes' }, { capture: 1 }]) {
+        await expect(pipeline([['touch', touched], ['cat']], bad as never)).rejects.toThrow(
+          new RegExp(`\\\`${Object.keys(bad)[0]}\\\` must be a boolean`),
+        );
+        expect(existsSync(touched)).toBe(false);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
