@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { LogError } from './errors.js';
 import { Handler, type HandlerOptions } from './handler.js';
 import type { LogRecord } from './record.js';
@@ -120,6 +120,18 @@ export interface RotatingFileHandlerOptions extends FileHandlerOptions {
   namer?: ((defaultName: string) => string) | null;
 }
 
+type Namer = (defaultName: string) => string;
+
+function checkNamer(value: unknown): Namer | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'function') {
+    throw new LogError('LOG_INVALID_OPTION', `\`namer\` must be a function, got ${typeof value}`, {
+      context: { key: 'namer', value },
+    });
+  }
+  return value as Namer;
+}
+
 function nonNegativeInt(value: unknown, key: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new LogError(
@@ -144,7 +156,7 @@ export class RotatingFileHandler extends FileHandler {
   /** Backups kept. */
   readonly backupCount: number;
   private size = 0;
-  private readonly namer: ((name: string) => string) | null;
+  private readonly namer: Namer | null;
 
   constructor(filename: string, options: RotatingFileHandlerOptions = {}) {
     const maxBytes = nonNegativeInt(options.maxBytes ?? 0, 'maxBytes');
@@ -155,7 +167,7 @@ export class RotatingFileHandler extends FileHandler {
     ]);
     this.maxBytes = maxBytes;
     this.backupCount = nonNegativeInt(options.backupCount ?? 0, 'backupCount');
-    this.namer = options.namer ?? null;
+    this.namer = checkNamer(options.namer);
   }
 
   protected override open(): FileSink {
@@ -212,6 +224,12 @@ export interface TimedRotatingFileHandlerOptions extends FileHandlerOptions {
   utc?: boolean;
   /** For `midnight` and `W*`: the time of day to roll over, as `{ hour, minute, second }`. @default midnight */
   atTime?: { hour?: number; minute?: number; second?: number } | null;
+  /**
+   * Maps the default name of a rolled-over file (`app.log.2026-11-24_13`, full path) to the one to
+   * use, e.g. `app.2026-11-24_13.log`. With `backupCount`, a file counts as an old one when it is
+   * what `namer` makes of the default name for a date found in it. @default identity
+   */
+  namer?: Namer | null;
 }
 
 const SUFFIX: Record<string, [string, RegExp]> = {
@@ -239,9 +257,11 @@ export class TimedRotatingFileHandler extends FileHandler {
   private readonly suffix: (d: Date) => string;
   private readonly suffixMatch: RegExp;
   private readonly atTime: { hour: number; minute: number; second: number };
+  private readonly namer: Namer | null;
 
   constructor(filename: string, options: TimedRotatingFileHandlerOptions = {}) {
-    super(filename, options, ['when', 'interval', 'backupCount', 'utc', 'atTime']);
+    super(filename, options, ['when', 'interval', 'backupCount', 'utc', 'atTime', 'namer']);
+    this.namer = checkNamer(options.namer);
     const when = options.when ?? 'H';
     const units: Record<string, number> = { S: 1, M: 60, H: 3600, D: 86_400, midnight: 86_400 };
     let unit = units[when];
@@ -305,22 +325,45 @@ export class TimedRotatingFileHandler extends FileHandler {
     this.sink?.close();
     this.sink = null;
     const periodStart = new Date(this.rolloverAt - this.interval * 1000);
-    const dest = `${this.baseFilename}.${this.suffix(periodStart)}`;
+    const dest = this.rotationFilename(this.suffix(periodStart));
     rmSync(dest, { force: true });
     if (existsSync(this.baseFilename)) renameSync(this.baseFilename, dest);
     if (this.backupCount > 0) {
-      const dir = dirname(this.baseFilename);
-      const prefix = `${basename(this.baseFilename)}.`;
-      const old = readdirSync(dir)
-        .filter((f) => f.startsWith(prefix) && this.suffixMatch.test(f.slice(prefix.length)))
-        .sort();
-      for (const f of old.slice(0, Math.max(0, old.length - this.backupCount)))
-        rmSync(join(dir, f), { force: true });
+      const old = this.oldFiles();
+      for (const f of old.slice(0, Math.max(0, old.length - this.backupCount))) rmSync(f, { force: true });
     }
     let next = this.computeRollover(now);
     while (next <= now) next += this.interval * 1000;
     this.rolloverAt = next;
     this.open();
+  }
+
+  /** The full name of the file that keeps the period with date suffix `suffix`. */
+  rotationFilename(suffix: string): string {
+    const name = `${this.baseFilename}.${suffix}`;
+    return this.namer ? this.namer(name) : name;
+  }
+
+  /** Rolled-over files in the log's directory, oldest first. */
+  private oldFiles(): string[] {
+    const dir = dirname(this.baseFilename);
+    const found: { suffix: string; path: string }[] = [];
+    const anywhere = new RegExp(this.suffixMatch.source.slice(1, -1), 'g');
+    for (const f of readdirSync(dir)) {
+      const path = join(dir, f);
+      if (path === this.baseFilename) continue;
+      // A file is ours when it is the name this handler gives some period: exactly for the
+      // default names, and for a `namer` by renaming every date found in the file name.
+      for (const m of f.matchAll(anywhere)) {
+        if (this.rotationFilename(m[0]) === path) {
+          found.push({ suffix: m[0], path });
+          break;
+        }
+      }
+    }
+    // The suffixes are zero-padded dates, so text order is time order.
+    found.sort((a, b) => (a.suffix < b.suffix ? -1 : a.suffix > b.suffix ? 1 : 0));
+    return found.map((x) => x.path);
   }
 
   protected override beforeFormat(record: LogRecord): void {

@@ -193,6 +193,52 @@ describe('TimedRotatingFileHandler', () => {
     expect(readFileSync(join(tmp.dir, 't.log.2026-01-02_10-00-04'), 'utf8')).toBe('c\n');
   });
 
+  it('names old files with `namer` and still keeps only backupCount of them', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(Date.UTC(2026, 0, 2, 10, 0, 0)));
+    const file = join(tmp.dir, 'n.log');
+    // app.log.DATE -> app.DATE.log, the shape Python's docs suggest for a namer.
+    const namer = (name: string) => name.replace(/\.log\.(.+)$/, '.$1.log');
+    writeFileSync(join(tmp.dir, 'n.unrelated.log'), 'keep me');
+    writeFileSync(join(tmp.dir, 'n.log.2026-01-02_09-00-00'), 'default-named, not ours with this namer');
+    const h = new TimedRotatingFileHandler(file, {
+      when: 'S',
+      backupCount: 2,
+      utc: true,
+      delay: true,
+      namer,
+    });
+    for (const [iso, msg] of [
+      ['2026-01-02T10:00:00.500Z', 'a'],
+      ['2026-01-02T10:00:01.500Z', 'b'],
+      ['2026-01-02T10:00:02.500Z', 'c'],
+      ['2026-01-02T10:00:03.500Z', 'd'],
+    ] as const) {
+      vi.setSystemTime(new Date(iso));
+      h.handle(makeLogRecord({ msg, created: Date.now() / 1000 }));
+    }
+    await h.close();
+    expect(readdirSync(tmp.dir).sort()).toEqual([
+      'n.2026-01-02_10-00-01.log',
+      'n.2026-01-02_10-00-02.log',
+      'n.log',
+      'n.log.2026-01-02_09-00-00',
+      'n.unrelated.log',
+    ]);
+    expect(readFileSync(join(tmp.dir, 'n.2026-01-02_10-00-02.log'), 'utf8')).toBe('c\n');
+    expect(readFileSync(file, 'utf8')).toBe('d\n');
+  });
+
+  it('refuses a namer that is not a function', () => {
+    const file = join(tmp.dir, 'bad.log');
+    for (const make of [
+      () => new TimedRotatingFileHandler(file, { namer: 'x' as never, delay: true }),
+      () => new RotatingFileHandler(file, { namer: 1 as never, delay: true }),
+    ]) {
+      expect(make).toThrow(expect.objectContaining({ code: 'LOG_INVALID_OPTION' }));
+    }
+  });
+
   it('computes the next midnight rollover in UTC', () => {
     const file = join(tmp.dir, 'm.log');
     writeFileSync(file, '');
