@@ -10,16 +10,20 @@ import { memoize, timed } from '../src/index.js';
 // the function itself, while its types describe the module object.
 const moize = moizeImport as unknown as typeof moizeImport.default;
 
-// Each peer gets its own loop function (compiled separately, so no call site is shared between
-// peers and none turns megamorphic because of the harness).
+// Each peer gets its own loop function, so no call site is shared between peers and none turns
+// megamorphic because of the harness. The source names the peer: V8 caches compiled `new Function`
+// code by source text, and loops with the same text share one set of type feedback, so one call
+// site would see every peer's function (measured: the hit-path rows then time a megamorphic call).
 type Loop = (fn: (...args: never[]) => unknown, keys: unknown[][], n: number) => number;
+let loops = 0;
 function makeLoop(arity: number): Loop {
   const call = ['k[0]', 'k[1]', 'k[2]'].slice(0, arity).join(', ');
   return new Function(
     'fn',
     'keys',
     'n',
-    `let acc = 0; const m = keys.length;
+    `// loop ${loops++}
+     let acc = 0; const m = keys.length;
      for (let i = 0; i < n; i++) { const k = keys[i % m]; const r = fn(${call}); acc += typeof r === 'number' ? r : 1; }
      return acc;`,
   ) as Loop;
@@ -31,8 +35,8 @@ function peer(
   keys: () => unknown[][],
   arity: number,
   n: (q: boolean) => number,
+  loop: Loop = makeLoop(arity),
 ): PeerFn {
-  const loop = makeLoop(arity);
   return ({ quick }): Sample => {
     const count = n(quick);
     const input = keys();
@@ -123,6 +127,11 @@ function warm(fn: (...args: never[]) => unknown, keys: unknown[][]) {
   for (const k of keys) (fn as (...a: unknown[]) => unknown)(...k);
   return fn;
 }
+
+// The same workload through one loop shared by every peer: its call site sees all the peers'
+// functions, so V8 cannot inline any of them (what a helper calling many memoized functions sees).
+const sharedLoop = makeLoop(1);
+const shared = (fn: (...args: never[]) => unknown) => peer(warm(fn, keys1), () => keys1, 1, hitN, sharedLoop);
 
 // --- three arguments: number, string, object by identity ----------------------------------
 const objs = Array.from({ length: 10 }, () => ({}));
@@ -216,6 +225,21 @@ await runSuite({
         'micro-memoize': peer(warm(microMemoize(len, { maxSize: 1000 }), keys1), () => keys1, 1, hitN),
         moize: peer(warm(moize(len, { maxSize: 1000 }), keys1), () => keys1, 1, hitN),
         'python lru_cache': python('hit1', hitN),
+      },
+    },
+    {
+      name: 'hit path, one string argument, 100 keys, one call site shared by every peer',
+      measure: 'time',
+      unit: 'ns/op',
+      baseline: 'hand-written Map',
+      compare: ['@cb memoize'],
+      peers: {
+        'hand-written Map': shared(handMap(len)),
+        '@cb memoize': shared(memoize(len, { maxSize: 1000 })),
+        'lodash.memoize': shared(lodashMemoize(len)),
+        memoizee: shared(memoizee(len, { max: 1000 })),
+        'micro-memoize': shared(microMemoize(len, { maxSize: 1000 })),
+        moize: shared(moize(len, { maxSize: 1000 })),
       },
     },
     {

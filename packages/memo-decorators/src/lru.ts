@@ -74,12 +74,17 @@ const EMPTY = new Float64Array(0);
  * be small (one object, one `Map`, a few arrays and the `run` closure).
  */
 class Cache implements LruCache {
-  hits = 0;
   misses = 0;
   size = 0;
   mutations = 0;
   epoch = 0;
+  /**
+   * Ticks once per hit and once per insert; a tick is the recency stamp of the slot it touched.
+   * Hits are derived from it (`clock + hitOffset`, an insert lowers the offset by one), so a hit
+   * on the fast path writes one counter, not two.
+   */
   clock = 0;
+  hitOffset = 0;
   readonly single = new Map<unknown, number>();
   // Trie roots by argument count (2 and up); an array index is cheaper than a Map lookup.
   readonly roots: (Trie | undefined)[] = [];
@@ -177,7 +182,9 @@ class Cache implements LruCache {
       live.forEach((slot, i) => {
         stamps[slot] = i + 1;
       });
+      const hits = this.hits();
       this.clock = live.length;
+      this.hitOffset = hits - this.clock;
     }
     if (this.queue.length < live.length) {
       this.queue = new Float64Array(Math.max(live.length, this.queue.length * 2));
@@ -238,7 +245,9 @@ class Cache implements LruCache {
     }
     this.values[slot] = value;
     if (this.expiring) this.expires[slot] = expiresAt;
-    if (this.bounded) this.stamps[slot] = ++this.clock;
+    const tick = ++this.clock;
+    this.hitOffset--;
+    if (this.bounded) this.stamps[slot] = tick;
     this.gens[slot] ??= 0;
     this.size++;
     this.mutations++;
@@ -311,8 +320,8 @@ class Cache implements LruCache {
     }
     if (slot !== undefined) {
       if (!this.expiring || this.expires[slot]! > now()) {
-        this.hits++;
-        if (this.bounded) this.stamps[slot] = ++this.clock;
+        const tick = ++this.clock;
+        if (this.bounded) this.stamps[slot] = tick;
         return this.values[slot];
       }
       this.removeSlot(slot);
@@ -343,22 +352,35 @@ class Cache implements LruCache {
     this.free.length = 0;
     this.queueHead = this.queueLength = 0;
     this.clock = 0;
+    this.hitOffset = 0;
     this.size = 0;
-    this.hits = 0;
     this.misses = 0;
     this.mutations++;
   }
 
+  hits(): number {
+    return this.clock + this.hitOffset;
+  }
+
   info(): CacheInfo {
-    return { hits: this.hits, misses: this.misses, maxSize: this.maxSize, currSize: this.size };
+    return { hits: this.hits(), misses: this.misses, maxSize: this.maxSize, currSize: this.size };
   }
 }
 
 /**
- * The memoized function's body: the hit path written out, kept small so V8 inlines it into
- * callers, picked by the function's declared arity (a hint: any other call still goes through
- * `invoke`). Used when there is no custom key and no ttl. Arguments are looked up as given:
- * stored keys are normalized, so a bigint that needs normalizing misses here and `invoke` finds it.
+ * The memoized function's body: the hit path written out for the function's declared arity (a
+ * hint: a call with another argument count goes through `invoke`), used when there is no custom
+ * key and no ttl. Arguments are looked up as given: stored keys are normalized, so a bigint that
+ * needs normalizing misses here and `invoke` finds it.
+ *
+ * Why it is written this way (measured, see the README's Benchmarks):
+ * - One function literal per arity (and for one argument, per bounded/unbounded), so V8's type
+ *   feedback for a one-argument cache is not shared with two- or three-argument ones.
+ * - Named parameters plus `arguments.length`, not a rest parameter: a rest parameter allocates an
+ *   array on every call wherever V8 does not inline the call (a polymorphic call site).
+ *   `arguments` is only read for its length on the hit path, so it is never materialized there;
+ *   the miss path builds the argument array `invoke` needs.
+ * - A hit writes the recency stamp and ticks the clock, which also counts hits (see `clock`).
  */
 function makeRun(c: Cache, arity: number): (this: unknown, ...args: unknown[]) => unknown {
   if (c.keyFn !== undefined || c.expiring || c.maxSize === 0) {
@@ -366,39 +388,71 @@ function makeRun(c: Cache, arity: number): (this: unknown, ...args: unknown[]) =
       return c.invoke(this, args);
     };
   }
+  const { single, values } = c;
   if (arity === 2) {
-    return function (this: unknown, ...args: unknown[]): unknown {
-      let slot: number | undefined;
-      if (args.length === 2) {
-        const l2 = c.roots[2]?.get(args[0]) as Trie | undefined;
-        if (l2 !== undefined) slot = l2.get(args[1]) as number | undefined;
+    return function (this: unknown, a: unknown, b: unknown): unknown {
+      // biome-ignore lint/complexity/noArguments: the argument count without a rest array (see above)
+      const count = arguments.length;
+      if (count === 2) {
+        const l2 = c.roots[2]?.get(a) as Trie | undefined;
+        const slot = l2?.get(b) as number | undefined;
+        if (slot !== undefined) {
+          const tick = ++c.clock;
+          if (c.bounded) c.stamps[slot] = tick;
+          return values[slot];
+        }
+        return c.invoke(this, [a, b]);
       }
-      if (slot === undefined) return c.invoke(this, args);
-      c.hits++;
-      if (c.bounded) c.stamps[slot] = ++c.clock;
-      return c.values[slot];
+      // biome-ignore lint/complexity/noArguments: a call with another argument count
+      return c.invoke(this, Array.prototype.slice.call(arguments));
     };
   }
   if (arity === 3) {
-    return function (this: unknown, ...args: unknown[]): unknown {
-      let slot: number | undefined;
-      if (args.length === 3) {
-        const l2 = c.roots[3]?.get(args[0]) as Trie | undefined;
-        const l3 = l2?.get(args[1]) as Trie | undefined;
-        if (l3 !== undefined) slot = l3.get(args[2]) as number | undefined;
+    return function (this: unknown, a: unknown, b: unknown, d: unknown): unknown {
+      // biome-ignore lint/complexity/noArguments: the argument count without a rest array (see above)
+      const count = arguments.length;
+      if (count === 3) {
+        const l2 = c.roots[3]?.get(a) as Trie | undefined;
+        const l3 = l2?.get(b) as Trie | undefined;
+        const slot = l3?.get(d) as number | undefined;
+        if (slot !== undefined) {
+          const tick = ++c.clock;
+          if (c.bounded) c.stamps[slot] = tick;
+          return values[slot];
+        }
+        return c.invoke(this, [a, b, d]);
       }
-      if (slot === undefined) return c.invoke(this, args);
-      c.hits++;
-      if (c.bounded) c.stamps[slot] = ++c.clock;
-      return c.values[slot];
+      // biome-ignore lint/complexity/noArguments: a call with another argument count
+      return c.invoke(this, Array.prototype.slice.call(arguments));
     };
   }
-  return function (this: unknown, ...args: unknown[]): unknown {
-    const slot = args.length === 1 ? c.single.get(args[0]) : undefined;
-    if (slot === undefined) return c.invoke(this, args);
-    c.hits++;
-    if (c.bounded) c.stamps[slot] = ++c.clock;
-    return c.values[slot];
+  if (c.bounded) {
+    return function (this: unknown, a: unknown): unknown {
+      // biome-ignore lint/complexity/noArguments: the argument count without a rest array (see above)
+      if (arguments.length === 1) {
+        const slot = single.get(a);
+        if (slot !== undefined) {
+          c.stamps[slot] = ++c.clock;
+          return values[slot];
+        }
+        return c.invoke(this, [a]);
+      }
+      // biome-ignore lint/complexity/noArguments: a call with another argument count
+      return c.invoke(this, Array.prototype.slice.call(arguments));
+    };
+  }
+  return function (this: unknown, a: unknown): unknown {
+    // biome-ignore lint/complexity/noArguments: the argument count without a rest array (see above)
+    if (arguments.length === 1) {
+      const slot = single.get(a);
+      if (slot !== undefined) {
+        c.clock++;
+        return values[slot];
+      }
+      return c.invoke(this, [a]);
+    }
+    // biome-ignore lint/complexity/noArguments: a call with another argument count
+    return c.invoke(this, Array.prototype.slice.call(arguments));
   };
 }
 

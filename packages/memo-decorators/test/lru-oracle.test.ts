@@ -34,23 +34,35 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   calls: fc.array(fc.array(argArb, { minLength: 0, maxLength: 3 }), { maxLength: 120 }),
 });
 
-function replay(c: Case, packLimit?: number): { hits: boolean[]; info: number[] } {
+// The memoized function's hit path is specialized by the declared arity of the function (see
+// `makeRun`); each case runs through every one of them, called with 0 to 3 arguments.
+const BY_ARITY: ((...args: Arg[]) => number)[] = [
+  (...args: Arg[]) => args.length,
+  (_a: Arg, ...rest: Arg[]) => rest.length + 1,
+  (_a: Arg, _b: Arg, ...rest: Arg[]) => rest.length + 2,
+  (_a: Arg, _b: Arg, _c: Arg, ...rest: Arg[]) => rest.length + 3,
+];
+
+function replay(c: Case, arity: number, packLimit?: number): { hits: boolean[]; info: number[] } {
   const maxSize = c.maxSize === null ? Number.POSITIVE_INFINITY : c.maxSize;
+  const fn = BY_ARITY[arity]!;
+  expect(fn.length).toBe(arity);
   const m =
     packLimit === undefined
-      ? memoize((...args: Arg[]) => args.length, { maxSize })
+      ? memoize(fn, { maxSize })
       : (() => {
-          // The engine itself, with stamps renumbered every few dozen calls.
-          const cache = createCache((...args: never[]) => args.length, {
+          // The engine itself, with stamps renumbered every few dozen calls: through the general
+          // path (`invoke`) for arity 0, through the specialized hit path otherwise.
+          const cache = createCache(fn as (...args: never[]) => unknown, {
             maxSize,
             ttl: Number.POSITIVE_INFINITY,
             key: undefined,
             typed: false,
             packLimit,
           });
-          return Object.assign((...args: Arg[]) => cache.invoke(undefined, args), {
-            cacheInfo: () => cache.info(),
-          });
+          const call =
+            arity === 0 ? (...args: Arg[]) => cache.invoke(undefined, args) : (cache.run as typeof fn);
+          return Object.assign(call, { cacheInfo: () => cache.info() });
         })();
   const hits: boolean[] = [];
   for (const args of c.calls) {
@@ -73,14 +85,31 @@ describe('LRU against python3 functools.lru_cache', () => {
       calls: fc.array(fc.tuple(fc.integer({ min: 0, max: 90 })), { minLength: 500, maxLength: 3000 }),
     });
     cases.push(...fc.sample(big, { numRuns: 20, seed: (Date.now() >> 7) % 100_000 }));
+    // Two and three arguments over tiny domains, so multi-argument entries are hit and evicted
+    // often (the random cases above rarely repeat a pair or a triple).
+    const multi = fc.record({
+      maxSize: fc.integer({ min: 1, max: 8 }),
+      calls: fc.array(
+        fc.oneof(
+          fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+          fc.tuple(fc.integer({ min: 0, max: 1 }), fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 1 })),
+          fc.tuple(fc.integer({ min: 0, max: 3 })),
+        ),
+        { minLength: 100, maxLength: 400 },
+      ),
+    });
+    cases.push(...fc.sample(multi, { numRuns: 30, seed: (Date.now() >> 9) % 100_000 }));
     const expected = JSON.parse(
       execFileSync('python3', ['-c', ORACLE], { input: JSON.stringify(cases), encoding: 'utf8' }),
     ) as { hits: boolean[]; info: number[] }[];
     expect(expected.length).toBe(cases.length);
     cases.forEach((c, i) => {
-      expect(replay(c), `case ${i}: ${JSON.stringify(c).slice(0, 300)}`).toEqual(expected[i]);
-      // Same answers when recency stamps outgrow their packing and get renumbered.
-      if (c.calls.length > 200) expect(replay(c, 37), `case ${i} renumbered`).toEqual(expected[i]);
+      for (let arity = 0; arity < BY_ARITY.length; arity++) {
+        const label = `case ${i}, arity ${arity}: ${JSON.stringify(c).slice(0, 300)}`;
+        expect(replay(c, arity), label).toEqual(expected[i]);
+        // Same answers when recency stamps outgrow their packing and get renumbered.
+        if (c.calls.length > 200) expect(replay(c, arity, 37), `${label} renumbered`).toEqual(expected[i]);
+      }
     });
   });
 });
