@@ -18,12 +18,17 @@ export function mapLogRecord(handler: Handler, record: LogRecord): Record<string
   return record.toJSON();
 }
 
-/** A record as one frame: a 4-byte big-endian length, then the record as UTF-8 JSON. */
-export function makeFrame(attrs: Record<string, unknown>): Buffer {
-  const body = Buffer.from(
+/** A record's attributes as UTF-8 JSON; a bigint (in `extra`, say) is written as its digits. */
+function recordJson(attrs: Record<string, unknown>): Buffer {
+  return Buffer.from(
     JSON.stringify(attrs, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
     'utf8',
   );
+}
+
+/** A record as one frame: a 4-byte big-endian length, then the record as UTF-8 JSON. */
+export function makeFrame(attrs: Record<string, unknown>): Buffer {
+  const body = recordJson(attrs);
   const frame = Buffer.allocUnsafe(4 + body.length);
   frame.writeUInt32BE(body.length, 0);
   body.copy(frame, 4);
@@ -44,13 +49,34 @@ export interface SocketHandlerOptions extends HandlerOptions {
 
 const SOCKET_KEYS = ['retryStart', 'retryMax', 'retryFactor', 'maxQueue'];
 
+function invalidOption(key: string, value: unknown, expected: string): LogError {
+  return new LogError('LOG_INVALID_OPTION', `\`${key}\` must be ${expected}, got ${String(value)}`, {
+    context: { key, value },
+  });
+}
+
+function numberAtLeast(
+  o: Record<string, unknown>,
+  key: string,
+  fallback: number,
+  min: number,
+  finite = true,
+): number {
+  const v = o[key] ?? fallback;
+  if (typeof v !== 'number' || Number.isNaN(v) || v < min || (finite && !Number.isFinite(v)))
+    throw invalidOption(key, v, `a ${finite ? 'finite ' : ''}number >= ${min}`);
+  return v;
+}
+
 function policyOf(o: SocketHandlerOptions): ConnectionPolicy {
-  return {
-    retryStart: o.retryStart ?? 1000,
-    retryMax: o.retryMax ?? 30_000,
-    retryFactor: o.retryFactor ?? 2,
-    maxQueue: o.maxQueue ?? 10_000,
-  };
+  const raw = o as Record<string, unknown>;
+  const retryStart = numberAtLeast(raw, 'retryStart', 1000, 0);
+  const retryMax = numberAtLeast(raw, 'retryMax', 30_000, 0);
+  if (retryMax < retryStart) throw invalidOption('retryMax', retryMax, `>= retryStart (${retryStart})`);
+  const maxQueue = numberAtLeast(raw, 'maxQueue', 10_000, 0, false);
+  if (!Number.isInteger(maxQueue) && maxQueue !== Number.POSITIVE_INFINITY)
+    throw invalidOption('maxQueue', maxQueue, 'an integer >= 0 or Infinity');
+  return { retryStart, retryMax, retryFactor: numberAtLeast(raw, 'retryFactor', 2, 1), maxQueue };
 }
 
 function checkPort(port: unknown): number {
@@ -363,9 +389,19 @@ export class HTTPHandler extends Handler {
         { context: { key: 'url', value: String(url) } },
       );
     }
-    this.method = options.method ?? 'POST';
-    this.headers = options.headers ?? {};
-    this.timeout = options.timeout ?? 10_000;
+    const method = options.method ?? 'POST';
+    if (method !== 'POST' && method !== 'PUT') throw invalidOption('method', method, "'POST' or 'PUT'");
+    this.method = method;
+    const headers = options.headers ?? {};
+    if (
+      typeof headers !== 'object' ||
+      headers === null ||
+      Object.values(headers).some((v) => typeof v !== 'string')
+    ) {
+      throw invalidOption('headers', headers, 'an object of string values');
+    }
+    this.headers = { ...headers };
+    this.timeout = numberAtLeast(options as Record<string, unknown>, 'timeout', 10_000, 1);
     this.agent =
       this.url.protocol === 'https:'
         ? new HttpsAgent({ keepAlive: true })
@@ -373,7 +409,7 @@ export class HTTPHandler extends Handler {
   }
 
   emit(record: LogRecord): void {
-    const body = Buffer.from(JSON.stringify(mapLogRecord(this, record)), 'utf8');
+    const body = recordJson(mapLogRecord(this, record));
     const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const p = new Promise<void>((resolve) => {
       const req = send(

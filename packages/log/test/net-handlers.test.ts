@@ -90,6 +90,24 @@ async function closeServer(server: Server, sockets: Set<Socket> = new Set()): Pr
 }
 
 describe('SocketHandler', () => {
+  it('validates the retry and queue options', () => {
+    for (const options of [
+      { retryStart: -1 },
+      { retryStart: Number.NaN },
+      { retryMax: Number.POSITIVE_INFINITY },
+      { retryStart: 500, retryMax: 100 },
+      { retryFactor: 0.5 },
+      { maxQueue: 1.5 },
+      { maxQueue: '10' },
+    ]) {
+      expect(() => new SocketHandler('127.0.0.1', 9, options as never)).toThrow(
+        expect.objectContaining({ code: 'LOG_INVALID_OPTION' }),
+      );
+    }
+    const ok = new SocketHandler('127.0.0.1', 9, { maxQueue: Number.POSITIVE_INFINITY, retryFactor: 1 });
+    void ok.close();
+  });
+
   it('sends each record as a length-prefixed JSON frame with the message merged', async () => {
     const { server, port, frames, sockets } = await frameServer();
     const h = new SocketHandler('127.0.0.1', port);
@@ -278,6 +296,47 @@ describe('HTTPHandler', () => {
 
   it('rejects a non-http URL', () => {
     expect(() => new HTTPHandler('ftp://x')).toThrow(expect.objectContaining({ code: 'LOG_INVALID_OPTION' }));
+  });
+
+  it('sends a record whose extra holds a bigint, as its digits', async () => {
+    const bodies: Array<Record<string, unknown>> = [];
+    const server = createHttpServer((req, res) => {
+      let data = '';
+      req.on('data', (c: Buffer) => {
+        data += c.toString();
+      });
+      req.on('end', () => {
+        bodies.push(JSON.parse(data));
+        res.end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const h = new HTTPHandler(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const errors = vi.spyOn(h, 'handleError').mockImplementation(() => {});
+    const log = getLogger('http.bigint');
+    log.addHandler(h);
+    log.error('big', { extra: { n: 10n ** 20n } });
+    await h.flush();
+    expect(errors).not.toHaveBeenCalled();
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatchObject({ msg: 'big', n: '100000000000000000000' });
+    await h.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('validates method, headers and timeout', () => {
+    for (const options of [
+      { method: 'GET' },
+      { headers: { a: 1 } },
+      { headers: 'x' },
+      { timeout: 0 },
+      { timeout: 'x' },
+    ]) {
+      expect(() => new HTTPHandler('http://127.0.0.1:1/', options as never)).toThrow(
+        expect.objectContaining({ code: 'LOG_INVALID_OPTION' }),
+      );
+    }
   });
 });
 
