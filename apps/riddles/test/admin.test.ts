@@ -475,6 +475,15 @@ describe('CSV export', () => {
       { text: 'no', correct: false },
     ]);
     await site.repo.createRiddle('No options', new Date('2026-05-02T00:00:00Z'), []);
+    await site.repo.createRiddle(
+      '=HYPERLINK("http://example.invalid","click")',
+      new Date('2026-05-03T00:00:00Z'),
+      [
+        { text: '+1', correct: true },
+        { text: '@SUM(A1)', correct: false },
+        { text: '-2 and a-b', correct: false },
+      ],
+    );
     const client = await loggedIn();
     const page = await client.get('/admin/riddles/export.csv');
     expect(page.status).toBe(200);
@@ -497,6 +506,24 @@ describe('CSV export', () => {
       ['1', tricky, '2026-05-01T00:00:00.000Z', '1', 'yes, really', 'true'],
       ['1', tricky, '2026-05-01T00:00:00.000Z', '2', 'no', 'false'],
       ['2', 'No options', '2026-05-02T00:00:00.000Z', '', '', ''],
+      // Text that a spreadsheet would run as a formula is exported with a leading quote.
+      ['3', `'=HYPERLINK("http://example.invalid","click")`, '2026-05-03T00:00:00.000Z', '3', "'+1", 'true'],
+      [
+        '3',
+        `'=HYPERLINK("http://example.invalid","click")`,
+        '2026-05-03T00:00:00.000Z',
+        '4',
+        "'@SUM(A1)",
+        'false',
+      ],
+      [
+        '3',
+        `'=HYPERLINK("http://example.invalid","click")`,
+        '2026-05-03T00:00:00.000Z',
+        '5',
+        "'-2 and a-b",
+        'false',
+      ],
     ]);
   });
 });

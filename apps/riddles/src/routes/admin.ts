@@ -5,6 +5,7 @@ import type { AppContext } from '../app.js';
 import { type AuditAction, logServerError } from '../audit.js';
 import { dummyHash, verifyPassword } from '../auth/password.js';
 import { field, readRiddleForm, riddleFormFor } from '../forms.js';
+import { spreadsheetSafe } from '../spreadsheet.js';
 import { findById, notFound } from './ids.js';
 
 /** Shown for any wrong name or password, so the page never says which one was wrong. */
@@ -212,10 +213,10 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
         for (const r of rows) {
           out.writeRow({
             riddle_id: r.riddleId,
-            riddle_text: r.riddleText,
+            riddle_text: spreadsheetSafe(r.riddleText),
             pub_date: r.pubDate,
             option_id: r.optionId,
-            option_text: r.text,
+            option_text: r.text === null ? r.text : spreadsheetSafe(r.text),
             correct: r.correct,
           });
         }
