@@ -70,8 +70,19 @@ export class Parser {
   private readonly limit: number;
   /** No quoting mode that converts fields: a field is saved as it is. */
   private readonly plain: boolean;
+  /** The dialect allows the whole-record fast path (see `fastRecords`). */
+  private readonly fastOk: boolean;
+  private readonly dChar: string;
+  private readonly qChar: string;
+  // Positions of the next delimiter, quote, LF and CR in the current chunk, found with indexOf and
+  // reused until the parse passes them (-1: not searched yet; the chunk length: none left).
+  private nD = -1;
+  private nQ = -1;
+  private nLF = -1;
+  private nCR = -1;
 
-  constructor(dialect: Dialect, fieldLimit: number) {
+  /** `fastPath: false` reads every record with the state machine (the tests compare both ways). */
+  constructor(dialect: Dialect, fieldLimit: number, fastPath = true) {
     const d = dialect.delimiter.charCodeAt(0);
     // Only the Sniffer makes a CR or LF delimiter. Python checks for a line break before the delimiter
     // everywhere except right after a closing quote, so such a delimiter only counts there.
@@ -87,6 +98,17 @@ export class Parser {
     this.quoting = dialect.quoting;
     this.limit = fieldLimit;
     this.plain = dialect.quoting < QUOTE_NONNUMERIC || dialect.quoting === QUOTE_NONE;
+    this.dChar = dialect.delimiter;
+    this.qChar = this.q === -1 ? '' : String.fromCharCode(this.q);
+    this.fastOk =
+      fastPath &&
+      this.plain &&
+      this.d !== -1 &&
+      this.q !== CR &&
+      this.q !== LF &&
+      this.e === -1 &&
+      !this.skipSpace &&
+      this.doublequote;
   }
 
   /** Hands over the rows produced so far (and their line numbers) and starts new lists. */
@@ -125,11 +147,21 @@ export class Parser {
     let nextLF = -1;
     let nextCR = -1;
     const qChar = q === -1 ? '' : String.fromCharCode(q);
+    const fastOk = this.fastOk;
+    // After the fast path stops at a record it does not take, the state machine reads that record.
+    let slow = false;
+    this.nD = this.nQ = this.nLF = this.nCR = -1;
 
     try {
       while (i < n) {
         switch (state) {
           case START_RECORD:
+            if (fastOk && !slow) {
+              i = this.fastRecords(s, i, n);
+              slow = true;
+              break;
+            }
+            slow = false;
             c = s.charCodeAt(i);
             if (c === LF || c === CR) {
               i = this.lineEnd(s, i, n);
@@ -329,6 +361,125 @@ export class Parser {
     this.state = state;
     this.field = field;
     if (final) this.finish();
+  }
+
+  /**
+   * Reads whole records from `i` for the common dialects (no escapechar, no skipinitialspace, doubled
+   * quotes, no converting quoting mode), finding every stop character with indexOf instead of walking
+   * the state machine one character at a time. It commits a record only once its line break is in
+   * this chunk, and stops at the start of any record it cannot read plainly (a field over the limit,
+   * text after a closing quote, the end of the chunk), leaving that record to the state machine,
+   * which gives the same rows, line numbers and errors as for any other input.
+   * Returns the index of the first record it did not take.
+   */
+  private fastRecords(s: string, i: number, n: number): number {
+    const q = this.q;
+    const d = this.d;
+    const limit = this.limit;
+    const dChar = this.dChar;
+    const qChar = this.qChar;
+    let nD = this.nD;
+    let nQ = this.nQ;
+    let nLF = this.nLF;
+    let nCR = this.nCR;
+    // `line` counts line breaks as they are read; `done` is its value at the last whole record.
+    let line = this.line;
+    let done = line;
+    const rows = this.rows;
+    const rowLines = this.rowLines;
+    let records = 0;
+    let start = i;
+    let row: Field[] = [];
+    let a = i;
+    let c = 0;
+    let j = 0;
+    outer: while (a < n) {
+      c = s.charCodeAt(a);
+      if (a === start && (c === LF || c === CR)) {
+        // An empty line is an empty row.
+        a = c === CR && a + 1 < n && s.charCodeAt(a + 1) === LF ? a + 2 : a + 1;
+        rows.push(row);
+        rowLines.push(++line);
+        done = line;
+        records++;
+        row = [];
+        start = a;
+        continue;
+      }
+      if (c === q) {
+        // Quoted field: jump from quote to quote; a doubled quote is one quote of the text.
+        let field = '';
+        let k = a + 1;
+        for (;;) {
+          if (nQ < k) nQ = findOr(s, qChar, k, n);
+          j = nQ;
+          if (j + 1 >= n) break outer;
+          // Line breaks inside the quotes count as lines, as in Python (CRLF once).
+          while (nLF < j || nCR < j) {
+            if (nLF < k) nLF = findOr(s, '\n', k, n);
+            if (nCR < k) nCR = findOr(s, '\r', k, n);
+            if (nCR < nLF) {
+              if (nCR >= j) break;
+              line++;
+              k = nCR + 1;
+              if (nLF === k) nLF = findOr(s, '\n', k + 1, n);
+            } else {
+              if (nLF >= j) break;
+              line++;
+              k = nLF + 1;
+            }
+          }
+          k = j + 1;
+          c = s.charCodeAt(k);
+          if (c !== q) break;
+          field = field === '' ? s.slice(a + 1, k) : field + s.slice(a + 1, k);
+          a = k;
+          k++;
+        }
+        field = field === '' ? s.slice(a + 1, j) : field + s.slice(a + 1, j);
+        if (field.length > limit) break;
+        row.push(field);
+        if (c === d) {
+          a = j + 2;
+          continue;
+        }
+        if (c !== LF && c !== CR) break;
+        j++;
+      } else {
+        // Unquoted field: it ends at the next delimiter or line break (a quote inside is text).
+        if (nD < a) nD = findOr(s, dChar, a, n);
+        if (nLF < a) nLF = findOr(s, '\n', a, n);
+        if (nCR < a) nCR = findOr(s, '\r', a, n);
+        j = nD;
+        if (nLF < j) j = nLF;
+        if (nCR < j) j = nCR;
+        if (j === n || j - a > limit) break;
+        row.push(s.slice(a, j));
+        if (j === nD) {
+          a = j + 1;
+          continue;
+        }
+        c = s.charCodeAt(j);
+      }
+      // A line break at j ends the record.
+      a = c === CR && j + 1 < n && s.charCodeAt(j + 1) === LF ? j + 2 : j + 1;
+      rows.push(row);
+      rowLines.push(++line);
+      done = line;
+      records++;
+      row = [];
+      start = a;
+    }
+    this.nD = nD;
+    this.nQ = nQ;
+    this.nLF = nLF;
+    this.nCR = nCR;
+    if (records > 0) {
+      this.line = done;
+      this.records += records;
+      this.lineStart = this.offset + start;
+    }
+    return start;
   }
 
   /** End of input: Python's EOL for a last line without a line break, then its end-of-data rule. */
