@@ -65,11 +65,7 @@ async function pace(
   await done;
 }
 
-function notify(
-  progress: Progress,
-  window: number,
-  sent: () => number,
-) {
+function notify(progress: Progress, window: number, sent: () => number) {
   if (progress.wake && sent() - progress.received <= window / 2) {
     const w = progress.wake;
     progress.wake = null;

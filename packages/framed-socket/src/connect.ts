@@ -1,8 +1,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Codec } from './codecs/codec.js';
+import { directReaderFor } from './codecs/direct-reader.js';
 import { LengthPrefixedCodec } from './codecs/length-prefixed.js';
-import { type ConnectionSettings, FramedConnection, wrapSocketError } from './connection.js';
+import { type ConnectionSettings, FramedConnection, ReadSink, wrapSocketError } from './connection.js';
 import { AbortedError, InvalidOptionError, TimeoutError } from './errors.js';
 import { checkKeys, intOption, timeoutOption } from './options.js';
 
@@ -39,6 +40,15 @@ export interface ConnectOptions extends FramingOptions {
   signal?: AbortSignal;
   /** Disable Nagle's algorithm (sends coalesce per tick already). @default true */
   noDelay?: boolean;
+  /**
+   * With a length-carrying codec (`LengthPrefixedCodec`, `VarintLengthCodec`, `FixedLengthCodec`)
+   * over plain TCP or a unix socket, let the kernel read each body straight into the buffer of
+   * the message it belongs to (Node's `onread` socket option) instead of into Node's read chunks
+   * followed by a copy. Messages are the same either way; `false` keeps Node's default reads.
+   * Ignored for TLS and other codecs.
+   * @default true
+   */
+  zeroCopyReads?: boolean;
 }
 
 const CONNECT_KEYS = new Set([
@@ -52,6 +62,7 @@ const CONNECT_KEYS = new Set([
   'signal',
   'noDelay',
   'highWaterMark',
+  'zeroCopyReads',
 ]);
 
 let defaultCodec: Codec | undefined;
@@ -74,6 +85,24 @@ export function codecOption(value: unknown): Codec {
     throw new InvalidOptionError('codec', 'must be a codec such as new LengthPrefixedCodec()');
   }
   return c;
+}
+
+/** Validates a boolean option that defaults to true. */
+export function flagOption(name: string, value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean')
+    throw new InvalidOptionError(name, `must be a boolean, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * A sink for reads straight into message buffers, when the codec allows it and the option is on;
+ * null means the socket reads the default way.
+ */
+export function readSinkFor(codec: Codec, zeroCopyReads: boolean): ReadSink | null {
+  if (!zeroCopyReads) return null;
+  const reader = directReaderFor(codec);
+  return reader ? new ReadSink(reader) : null;
 }
 
 /** Validates the options every connection is built from (client, server or wrapped socket). */
@@ -103,6 +132,7 @@ export function connect(options: ConnectOptions): Promise<FramedConnection> {
   const { path, signal } = options;
   const settings = connectionSettings(options, signal);
   const timeoutMs = timeoutOption('timeoutMs', options.timeoutMs);
+  const zeroCopyReads = flagOption('zeroCopyReads', options.zeroCopyReads);
   if (path === undefined) intOption('port', options.port, 1, 65535);
   else if (typeof path !== 'string' || path === '') {
     throw new InvalidOptionError('path', 'must be a non-empty string');
@@ -111,6 +141,7 @@ export function connect(options: ConnectOptions): Promise<FramedConnection> {
   const host = options.host ?? 'localhost';
   return new Promise<FramedConnection>((resolve, reject) => {
     let socket: net.Socket;
+    let sink: ReadSink | null = null;
     const base = path !== undefined ? { path } : { host, port: options.port! };
     const useTls = options.tls !== undefined && options.tls !== false;
     if (useTls) {
@@ -125,7 +156,8 @@ export function connect(options: ConnectOptions): Promise<FramedConnection> {
       };
       socket = tls.connect(tlsOptions);
     } else {
-      socket = net.connect({ ...base, allowHalfOpen: true });
+      sink = readSinkFor(settings.codec, zeroCopyReads);
+      socket = net.connect({ ...base, allowHalfOpen: true, ...(sink ? { onread: sink.onread } : {}) });
     }
     let timer: NodeJS.Timeout | undefined;
     const cleanup = (): void => {
@@ -147,7 +179,7 @@ export function connect(options: ConnectOptions): Promise<FramedConnection> {
     const onConnect = (): void => {
       cleanup();
       if (options.noDelay ?? true) socket.setNoDelay(true);
-      resolve(new FramedConnection(socket, settings));
+      resolve(new FramedConnection(socket, settings, sink));
     };
     socket.once('error', onError);
     socket.once(useTls ? 'secureConnect' : 'connect', onConnect);

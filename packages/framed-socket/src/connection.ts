@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Codec, FrameDecoder } from './codecs/codec.js';
+import type { DirectReader } from './codecs/direct-reader.js';
 import { AbortedError, ConnectionClosedError, FramingError, TimeoutError } from './errors.js';
 import { toBuffer } from './options.js';
 
@@ -8,8 +9,12 @@ import { toBuffer } from './options.js';
 const LARGE_BODY = 16 * 1024;
 /** Size of the buffers small frames are coalesced into. */
 const ARENA_SIZE = 64 * 1024;
-/** A pending batch above this many bytes is flushed at once instead of at the end of the tick. */
-const FLUSH_AT = 1024 * 1024;
+/**
+ * A pending batch of this many bytes is written at once instead of at the end of the tick: a
+ * large frame leaves as soon as it is sent, and many small ones still go out in 64 KiB writes.
+ * (Holding a batch of several 64 KiB frames until the end of the tick made each write costlier.)
+ */
+const FLUSH_AT = 64 * 1024;
 
 /** Counters of one connection. */
 export interface ConnectionStats {
@@ -78,6 +83,54 @@ function deferred(): Deferred {
   return { promise, resolve, reject, frames: 0 };
 }
 
+/** A read that arrived before a connection was bound to its sink. */
+type EarlyRead = { messages: Buffer[]; error: Error | null };
+
+/**
+ * The `onread` option of a socket whose reads land straight in a {@link DirectReader}'s buffers.
+ * It is made before the socket (Node takes `onread` when the socket is created); the connection
+ * binds to it right after. Reads cannot start before that, but any that did are decoded and kept.
+ */
+export class ReadSink {
+  readonly reader: DirectReader;
+  /** The buffer the next read lands in (the last one handed to Node). */
+  target: Buffer;
+  #handler: ((n: number, buf: Uint8Array) => boolean) | null = null;
+  #early: EarlyRead[] = [];
+  /** The option object for `net.connect` / `new net.Socket`. */
+  readonly onread: { buffer: () => Buffer; callback: (n: number, buf: Uint8Array) => boolean };
+
+  constructor(reader: DirectReader) {
+    this.reader = reader;
+    this.target = reader.readBuffer();
+    this.onread = {
+      buffer: () => {
+        this.target = this.reader.readBuffer();
+        return this.target;
+      },
+      callback: (n, buf) => {
+        if (this.#handler) return this.#handler(n, buf);
+        const early: EarlyRead = { messages: [], error: null };
+        try {
+          this.reader.commit(n, early.messages);
+        } catch (err) {
+          early.error = err as Error;
+        }
+        this.#early.push(early);
+        return true;
+      },
+    };
+  }
+
+  /** Routes every further read to `handler`; returns the reads decoded before. */
+  bind(handler: (n: number, buf: Uint8Array) => boolean): EarlyRead[] {
+    this.#handler = handler;
+    const early = this.#early;
+    this.#early = [];
+    return early;
+  }
+}
+
 /**
  * Events of a {@link FramedConnection}:
  * - `'end'`: the peer finished sending (its end of stream arrived and every frame was complete).
@@ -130,12 +183,15 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | null = null;
 
+  readonly #sink: ReadSink | null;
+
   /** @internal Use {@link connect}, a server's `onConnection`, or {@link wrapSocket}. */
-  constructor(socket: Socket, settings: ConnectionSettings) {
+  constructor(socket: Socket, settings: ConnectionSettings, sink: ReadSink | null = null) {
     super();
     this.socket = socket;
     this.codec = settings.codec;
-    this.#decoder = settings.codec.createDecoder();
+    this.#sink = sink;
+    this.#decoder = sink ? sink.reader : settings.codec.createDecoder();
     this.#hwm = settings.highWaterMark;
     this.#closedPromise = new Promise<void>((resolve) => {
       socket.once('close', () => {
@@ -143,7 +199,12 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
         resolve();
       });
     });
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    if (sink) {
+      for (const early of sink.bind((n, buf) => this.#onRead(n, buf)))
+        this.#decoded(early.messages, early.error);
+    } else {
+      socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    }
     socket.on('end', () => this.#onEnd());
     socket.on('error', (err: Error) => this.#fail(wrapSocketError(err)));
     socket.on('drain', () => {
@@ -492,17 +553,44 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
 
   #onData(chunk: Buffer): void {
     if (this.#readError) return;
-    let out: Buffer[] = [];
+    const out: Buffer[] = [];
+    let error: Error | null = null;
     try {
-      out = this.#decoder.push(chunk, out);
+      this.#decoder.push(chunk, out);
     } catch (err) {
-      this.#deliver(out);
-      this.#readError = err as Error;
-      this.#rejectWaiters(err as Error);
-      this.destroy(err as Error);
-      return;
+      error = err as Error;
     }
+    this.#decoded(out, error);
+  }
+
+  /** `n` bytes were read into the sink's buffer (sockets made with `onread`). */
+  #onRead(n: number, buf: Uint8Array): boolean {
+    if (this.#readError) return false;
+    const sink = this.#sink!;
+    const out: Buffer[] = [];
+    let error: Error | null = null;
+    if (buf !== sink.target) {
+      // Node wrote somewhere other than the buffer we handed it: never decode bytes we cannot place.
+      error = new ConnectionClosedError('Socket read landed outside the buffer it was given');
+    } else {
+      try {
+        sink.reader.commit(n, out);
+      } catch (err) {
+        error = err as Error;
+      }
+    }
+    this.#decoded(out, error);
+    return true;
+  }
+
+  /** Delivers decoded messages; a framing error then ends the connection. */
+  #decoded(out: Buffer[], error: Error | null): void {
     this.#deliver(out);
+    if (error) {
+      this.#readError = error;
+      this.#rejectWaiters(error);
+      this.destroy(error);
+    }
   }
 
   #deliver(msgs: Buffer[]): void {

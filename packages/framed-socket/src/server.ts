@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
-import { connectionSettings, type FramingOptions } from './connect.js';
-import { FramedConnection } from './connection.js';
+import { connectionSettings, type FramingOptions, flagOption, readSinkFor } from './connect.js';
+import { FramedConnection, type ReadSink } from './connection.js';
 import { ConnectionClosedError, FramingError, InvalidOptionError } from './errors.js';
 import { checkKeys, intOption, timeoutOption } from './options.js';
 
@@ -21,6 +21,16 @@ export interface ServerOptions extends FramingOptions {
   tls?: tls.TlsOptions;
   /** Disable Nagle's algorithm on accepted sockets. @default true */
   noDelay?: boolean;
+  /**
+   * With a length-carrying codec over plain TCP or a unix socket, read each body straight into
+   * the buffer of its message instead of into Node's read chunks followed by a copy (see
+   * `ConnectOptions.zeroCopyReads`). Node has no server option for this: each accepted socket is
+   * re-wrapped as Node itself wraps accepted sockets, after checking that the internals involved
+   * look as expected; when they do not, that connection reads the default way. `false` always
+   * reads the default way. Ignored for TLS and other codecs.
+   * @default true
+   */
+  zeroCopyReads?: boolean;
 }
 
 /** Where to listen, for {@link FramedServer.listen}. */
@@ -67,6 +77,7 @@ const SERVER_KEYS = new Set([
   'tls',
   'noDelay',
   'highWaterMark',
+  'zeroCopyReads',
 ]);
 const LISTEN_KEYS = new Set(['port', 'host', 'path', 'backlog']);
 const CLOSE_KEYS = new Set(['graceful', 'timeoutMs']);
@@ -93,9 +104,25 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
       throw new InvalidOptionError('onConnection', 'must be a function');
     }
     const noDelay = options.noDelay ?? true;
-    const accept = (socket: net.Socket): void => {
+    const zeroCopy =
+      flagOption('zeroCopyReads', options.zeroCopyReads) &&
+      !options.tls &&
+      readSinkFor(settings.codec, true) !== null;
+    const accept = (accepted: net.Socket): void => {
+      let socket = accepted;
+      let sink: ReadSink | null = null;
+      if (zeroCopy) {
+        // The server was created with pauseOnConnect: nothing has been read from `accepted` yet.
+        sink = readSinkFor(settings.codec, true);
+        const adopted = sink ? adoptAccepted(accepted, sink) : null;
+        if (adopted) socket = adopted;
+        else {
+          sink = null;
+          accepted.resume();
+        }
+      }
       if (noDelay) socket.setNoDelay(true);
-      const conn = new FramedConnection(socket, settings);
+      const conn = new FramedConnection(socket, settings, sink);
       this.#connections.add(conn);
       conn.once('close', (err) => {
         this.#connections.delete(conn);
@@ -120,7 +147,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
     };
     this.server = options.tls
       ? tls.createServer({ ...options.tls, allowHalfOpen: true }, accept)
-      : net.createServer({ allowHalfOpen: true }, accept);
+      : net.createServer({ allowHalfOpen: true, pauseOnConnect: zeroCopy }, accept);
     if (options.maxConnections !== undefined) {
       this.server.maxConnections = intOption('maxConnections', options.maxConnections, 1);
     }
@@ -225,6 +252,64 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
     })();
     return this.#closing;
   }
+}
+
+/** The parts of a Node stream handle that {@link adoptAccepted} relies on. */
+interface StreamHandle {
+  reading?: unknown;
+  readStart?: unknown;
+  useUserBuffer?: unknown;
+}
+
+/** Sockets whose handle `_handle` reaches (an internal accessor of `net.Socket`). */
+type WithHandle = { _handle: unknown };
+
+/**
+ * Re-wraps a freshly accepted, still paused socket in a `net.Socket` made with the documented
+ * `onread` option, so that its reads land in the sink's buffers. Node 20 offers `onread` only
+ * for sockets it creates on request (`net.connect`, `new net.Socket`), not for accepted ones, so
+ * this does what Node's own accept path does (checked against Node 20's lib/net.js): it passes
+ * the accepted socket's handle (`_handle`) to the `handle` constructor option. Both are internals,
+ * so every assumption is checked before anything changes, and null (read the default way) is
+ * returned when one does not hold. The accepted socket stays open, without a handle, until the new
+ * one closes, so the server's connection count (`maxConnections`, `close()`) stays right.
+ */
+export function adoptAccepted(accepted: net.Socket, sink: ReadSink): net.Socket | null {
+  if (accepted.destroyed || accepted.readableFlowing !== false) return null;
+  const holder = accepted as unknown as WithHandle;
+  const handle = holder._handle as StreamHandle | null | undefined;
+  if (
+    handle === null ||
+    typeof handle !== 'object' ||
+    handle.reading !== false ||
+    typeof handle.readStart !== 'function' ||
+    typeof handle.useUserBuffer !== 'function'
+  ) {
+    return null;
+  }
+  // The accessor must store what it is given (proved by storing the same value).
+  holder._handle = handle;
+  if (holder._handle !== handle) return null;
+  let socket: net.Socket;
+  try {
+    socket = new net.Socket({
+      handle,
+      onread: sink.onread,
+      allowHalfOpen: true,
+      readable: true,
+      writable: true,
+    } as net.SocketConstructorOpts);
+  } catch {
+    return null;
+  }
+  if ((socket as unknown as WithHandle)._handle !== handle) {
+    // Node ignored the handle: the new socket owns nothing; keep reading the default way.
+    socket.destroy();
+    return null;
+  }
+  holder._handle = null;
+  socket.once('close', () => accepted.destroy());
+  return socket;
 }
 
 /**

@@ -149,35 +149,52 @@ export class PrefixDecoder implements FrameDecoder {
   }
 
   #readFixed(b: Buffer, at: number): number {
-    const spec = this.#spec as Extract<HeaderSpec, { type: 'fixed' }>;
-    let n: number;
-    switch (spec.bytes) {
-      case 1:
-        n = b[at]!;
-        break;
-      case 2:
-        n = spec.little ? b.readUInt16LE(at) : b.readUInt16BE(at);
-        break;
-      case 4:
-        n = spec.little ? b.readUInt32LE(at) : b.readUInt32BE(at);
-        break;
-      default: {
-        const big = spec.little ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at);
-        n = Number(big);
-      }
-    }
-    if (spec.includesHeader) {
-      if (n < spec.bytes) {
-        throw new InvalidFrameError(
-          `Frame ${this.#frames}: length ${n} is smaller than its own ${spec.bytes}-byte header`,
-          this.#frames,
-        );
-      }
-      n -= spec.bytes;
-    }
-    if (n > this.#maxLength) throw new FrameTooLargeError(n, this.#maxLength, this.#frames);
-    return n;
+    return readFixedLength(this.#spec as FixedHeader, b, at, this.#maxLength, this.#frames);
   }
+}
+
+/** The header spec of the length-prefixed codec. */
+export type FixedHeader = Extract<HeaderSpec, { type: 'fixed' }>;
+
+/**
+ * Reads a fixed-size length field at `at` (all of its bytes are there) and returns the body length
+ * it announces, after the `lengthIncludesHeader` adjustment; throws {@link InvalidFrameError} for a
+ * length shorter than its own header and {@link FrameTooLargeError} above `maxLength`.
+ */
+export function readFixedLength(
+  spec: FixedHeader,
+  b: Buffer,
+  at: number,
+  maxLength: number,
+  frame: number,
+): number {
+  let n: number;
+  switch (spec.bytes) {
+    case 1:
+      n = b[at]!;
+      break;
+    case 2:
+      n = spec.little ? b.readUInt16LE(at) : b.readUInt16BE(at);
+      break;
+    case 4:
+      n = spec.little ? b.readUInt32LE(at) : b.readUInt32BE(at);
+      break;
+    default: {
+      const big = spec.little ? b.readBigUInt64LE(at) : b.readBigUInt64BE(at);
+      n = Number(big);
+    }
+  }
+  if (spec.includesHeader) {
+    if (n < spec.bytes) {
+      throw new InvalidFrameError(
+        `Frame ${frame}: length ${n} is smaller than its own ${spec.bytes}-byte header`,
+        frame,
+      );
+    }
+    n -= spec.bytes;
+  }
+  if (n > maxLength) throw new FrameTooLargeError(n, maxLength, frame);
+  return n;
 }
 
 /** Bytes an unsigned LEB128 varint of `n` takes. */

@@ -1,0 +1,204 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type DirectReader, directReaderFor } from '../src/codecs/direct-reader.js';
+import {
+  type Codec,
+  DelimitedCodec,
+  FixedLengthCodec,
+  FrameTooLargeError,
+  LengthPrefixedCodec,
+  VarintLengthCodec,
+} from '../src/index.js';
+
+/** Plays the kernel: each read copies at most `sizes[i]` bytes into the buffer the reader offers. */
+function readAll(reader: DirectReader, bytes: Buffer, sizes: number[] = [], out: Buffer[] = []): Buffer[] {
+  let off = 0;
+  let i = 0;
+  while (off < bytes.length) {
+    const target = reader.readBuffer();
+    expect(target.length).toBeGreaterThan(0);
+    const cap = sizes.length > 0 ? Math.max(1, sizes[i++ % sizes.length]!) : target.length;
+    const k = Math.min(target.length, bytes.length - off, cap);
+    bytes.copy(target, 0, off, off + k);
+    off += k;
+    reader.commit(k, out);
+  }
+  for (const m of reader.end()) out.push(m);
+  return out;
+}
+
+/** What a decoder made of `bytes` fed in the given chunks: its messages, then its error if any. */
+function outcome(run: (out: Buffer[]) => void): { messages: string[]; error: unknown } {
+  const out: Buffer[] = [];
+  try {
+    run(out);
+    return { messages: out.map((b) => b.toString('hex')), error: null };
+  } catch (err) {
+    const e = err as Error & Record<string, unknown>;
+    return {
+      messages: out.map((b) => b.toString('hex')),
+      error: { ...e, name: e.name, code: e.code, message: e.message },
+    };
+  }
+}
+
+const bytesArb = fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u));
+
+const codecs: Array<{ name: string; codec: Codec; messages: fc.Arbitrary<Buffer[]> }> = [
+  { name: 'LengthPrefixedCodec 4 big', codec: new LengthPrefixedCodec(), messages: fc.array(bytesArb) },
+  {
+    name: 'LengthPrefixedCodec 2 little incl. header',
+    codec: new LengthPrefixedCodec({ lengthBytes: 2, endian: 'little', lengthIncludesHeader: true }),
+    messages: fc.array(bytesArb),
+  },
+  {
+    name: 'LengthPrefixedCodec 1',
+    codec: new LengthPrefixedCodec({ lengthBytes: 1 }),
+    messages: fc.array(fc.uint8Array({ maxLength: 255 }).map((u) => Buffer.from(u))),
+  },
+  {
+    name: 'LengthPrefixedCodec 8 little',
+    codec: new LengthPrefixedCodec({ lengthBytes: 8, endian: 'little' }),
+    messages: fc.array(bytesArb),
+  },
+  { name: 'VarintLengthCodec', codec: new VarintLengthCodec(), messages: fc.array(bytesArb) },
+  {
+    name: 'FixedLengthCodec(5)',
+    codec: new FixedLengthCodec(5),
+    messages: fc.array(fc.uint8Array({ minLength: 5, maxLength: 5 }).map((u) => Buffer.from(u))),
+  },
+];
+
+describe.each(codecs)('DirectReader for $name', ({ codec, messages }) => {
+  const reader = (): DirectReader => directReaderFor(codec)!;
+
+  it('decodes what the codec encodes whatever sizes the reads have', () => {
+    fc.assert(
+      fc.property(messages, fc.array(fc.integer({ min: 1, max: 700 }), { maxLength: 12 }), (msgs, sizes) => {
+        const bytes = codec.encodeAll(msgs);
+        // No copy before comparing: a later read must never overwrite a message handed out earlier.
+        expect(readAll(reader(), bytes, sizes)).toEqual(msgs);
+        expect(readAll(reader(), bytes)).toEqual(msgs);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('decodes what the codec encodes, pushed with a cut at every possible split point', () => {
+    fc.assert(
+      fc.property(messages, (msgs) => {
+        const bytes = codec.encodeAll(msgs);
+        for (let cut = 0; cut <= bytes.length; cut++) {
+          const r = reader();
+          const out = r.push(bytes.subarray(0, cut));
+          r.push(bytes.subarray(cut), out);
+          out.push(...r.end());
+          expect(out).toEqual(msgs);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('agrees with the chunk-list decoder on any bytes: messages, framing errors and EOF reports', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }).map((u) => Buffer.from(u)),
+        fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 8 }),
+        (bytes, sizes) => {
+          const expected = outcome((out) => {
+            const d = codec.createDecoder();
+            let off = 0;
+            let i = 0;
+            while (off < bytes.length) {
+              const k = sizes.length > 0 ? sizes[i++ % sizes.length]! : bytes.length;
+              d.push(bytes.subarray(off, off + k), out);
+              off += k;
+            }
+            out.push(...d.end());
+          });
+          const got = outcome((out) => readAll(reader(), bytes, sizes, out));
+          expect(got).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('DirectReader', () => {
+  const codec = new LengthPrefixedCodec();
+
+  it('reads each frame of a run of same-sized frames whole, as a view of the buffer it was read into', () => {
+    const r = directReaderFor(codec)!;
+    const size = 64 * 1024;
+    const frame = codec.encode(Buffer.alloc(size, 7));
+    const out: Buffer[] = [];
+    r.commit(copyInto(r.readBuffer(), frame.subarray(0, 1000)), out);
+    r.commit(copyInto(r.readBuffer(), frame.subarray(1000)), out);
+    expect(out).toHaveLength(1);
+    for (let i = 0; i < 5; i++) {
+      const target = r.readBuffer();
+      expect(target.length).toBe(size + 4);
+      r.commit(copyInto(target, frame), out);
+      const m = out.at(-1)!;
+      expect(m.buffer).toBe(target.buffer);
+      expect(m.byteOffset).toBe(target.byteOffset + 4);
+      expect(m.length).toBe(size);
+    }
+    expect(out.every((m) => m.equals(Buffer.alloc(size, 7)))).toBe(true);
+  });
+
+  it('reads the rest of a body that does not fit straight into the message buffer', () => {
+    const r = directReaderFor(codec)!;
+    const body = Buffer.alloc(200_000, 3);
+    const frame = codec.encode(body);
+    const out: Buffer[] = [];
+    const first = r.readBuffer();
+    r.commit(copyInto(first, frame.subarray(0, first.length)), out);
+    const target = r.readBuffer();
+    expect(target.length).toBe(frame.length - first.length);
+    r.commit(copyInto(target, frame.subarray(first.length)), out);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.buffer).toBe(target.buffer);
+    expect(out[0]!.equals(body)).toBe(true);
+  });
+
+  it('keeps memory to what arrived for a body above 1 MiB, and never offers more than 1 MiB per read', () => {
+    const r = directReaderFor(codec)!;
+    const header = codec.encode(Buffer.alloc(0));
+    header.writeUInt32BE(16 * 1024 * 1024 - 1);
+    r.commit(copyInto(r.readBuffer(), Buffer.concat([header, Buffer.alloc(10, 1)])));
+    expect(r.buffered).toBe(14);
+    expect(r.readBuffer().length).toBeLessThanOrEqual(1024 * 1024);
+    const big = Buffer.alloc(3 * 1024 * 1024 + 5, 9);
+    const r2 = directReaderFor(codec)!;
+    const msgs = readAll(r2, codec.encodeAll([big, 'after']));
+    expect(msgs.map((m) => m.length)).toEqual([big.length, 5]);
+    expect(msgs[0]!.equals(big)).toBe(true);
+  });
+
+  it('rejects a 4 GB header before allocating its body; reads after the error go to a scratch buffer', () => {
+    const r = directReaderFor(codec)!;
+    const out: Buffer[] = [];
+    r.commit(copyInto(r.readBuffer(), codec.encode('ok')), out);
+    const bad = Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]);
+    expect(() => r.commit(copyInto(r.readBuffer(), bad), out)).toThrow(FrameTooLargeError);
+    expect(out.map(String)).toEqual(['ok']);
+    expect(r.buffered).toBe(0);
+    expect(r.readBuffer().length).toBeLessThanOrEqual(1);
+    expect(() => r.commit(1)).toThrow(FrameTooLargeError);
+    expect(() => r.end()).toThrow(FrameTooLargeError);
+  });
+
+  it('is only made for the codecs that carry a length', () => {
+    expect(directReaderFor(new DelimitedCodec('\n'))).toBeNull();
+    expect(directReaderFor(new VarintLengthCodec())).not.toBeNull();
+    expect(directReaderFor(new FixedLengthCodec(3))).not.toBeNull();
+  });
+});
+
+function copyInto(target: Buffer, bytes: Buffer): number {
+  expect(bytes.length).toBeLessThanOrEqual(target.length);
+  return bytes.copy(target, 0);
+}

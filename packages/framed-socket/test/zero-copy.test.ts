@@ -1,0 +1,163 @@
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { directReaderFor } from '../src/codecs/direct-reader.js';
+import { ReadSink } from '../src/connection.js';
+import {
+  type Codec,
+  connect,
+  createServer,
+  type FramedConnection,
+  LengthPrefixedCodec,
+  UnexpectedEofError,
+  VarintLengthCodec,
+} from '../src/index.js';
+import { adoptAccepted } from '../src/server.js';
+import { defer, listenRaw, startServer } from './helpers.js';
+
+/** An echo server that records, per connection, whether it kept the socket Node accepted. */
+async function echo(codec: Codec, zeroCopyReads: boolean) {
+  const kept: boolean[] = [];
+  const accepted: net.Socket[] = [];
+  const { server, port } = await startServer({
+    codec,
+    zeroCopyReads,
+    async onConnection(conn) {
+      kept.push(accepted.includes(conn.socket));
+      for await (const m of conn.messages()) void conn.send(m);
+    },
+  });
+  server.server.prependListener('connection', (s: net.Socket) => accepted.push(s));
+  return { server, port, kept };
+}
+
+async function roundTrip(conn: FramedConnection, messages: Buffer[]): Promise<Buffer[]> {
+  const sent = Promise.all(messages.map((m) => conn.send(m)));
+  const got: Buffer[] = [];
+  for await (const m of conn.messages()) {
+    got.push(m);
+    if (got.length === messages.length) break;
+  }
+  await sent;
+  return got;
+}
+
+const sizes = [0, 1, 16, 1000, 16 * 1024, 64 * 1024, 64 * 1024 + 4, 200_000, 1024 * 1024 + 1, 1_500_000];
+
+describe('zero-copy reads', () => {
+  describe.each([
+    ['length-prefixed', new LengthPrefixedCodec()],
+    ['varint', new VarintLengthCodec()],
+  ])('%s framing', (_name, codec) => {
+    it.each([
+      [true, true],
+      [true, false],
+      [false, true],
+      [false, false],
+    ])(
+      'client zeroCopyReads=%s, server zeroCopyReads=%s: every size echoes intact',
+      async (client, server) => {
+        const { port, kept } = await echo(codec, server);
+        const conn = await connect({ host: '127.0.0.1', port, codec, zeroCopyReads: client });
+        defer(() => conn.destroy());
+        // Twice over, in a different order, so that the size predicted for each read is often wrong.
+        const messages = [...sizes, ...[...sizes].reverse()].map((n, i) => Buffer.alloc(n, i + 1));
+        const got = await roundTrip(conn, messages);
+        expect(got.map((m) => m.length)).toEqual(messages.map((m) => m.length));
+        expect(got.every((m, i) => m.equals(messages[i]!))).toBe(true);
+        expect(conn.stats.framesReceived).toBe(messages.length);
+        // The server kept Node's socket only when it was told to read the default way.
+        expect(kept).toEqual([!server]);
+        await conn.close();
+      },
+    );
+  });
+
+  it('a server whose accepted socket was already set flowing by another listener reads the default way', async () => {
+    const { server, port, kept } = await echo(new LengthPrefixedCodec(), true);
+    server.server.prependListener('connection', (s: net.Socket) => s.resume());
+    const conn = await connect({ host: '127.0.0.1', port });
+    defer(() => conn.destroy());
+    const messages = sizes.map((n) => Buffer.alloc(n, 5));
+    const got = await roundTrip(conn, messages);
+    expect(got.every((m, i) => m.equals(messages[i]!))).toBe(true);
+    expect(kept).toEqual([true]);
+    await conn.close();
+  });
+
+  it('adoptAccepted declines sockets it cannot take over safely', async () => {
+    const sink = new ReadSink(directReaderFor(new LengthPrefixedCodec())!);
+    const flowing: net.Socket[] = [];
+    const port = await listenRaw(net.createServer((s) => flowing.push(s)));
+    const c = net.connect({ host: '127.0.0.1', port });
+    defer(() => c.destroy());
+    await new Promise((r) => c.once('connect', r));
+    await new Promise((r) => setTimeout(r, 20));
+    const s = flowing[0]!;
+    // Accepted without pauseOnConnect: it is already reading.
+    expect(adoptAccepted(s, sink)).toBeNull();
+    s.destroy();
+    expect(adoptAccepted(s, sink)).toBeNull();
+    expect(adoptAccepted(new net.Socket(), sink)).toBeNull();
+  });
+
+  it('a graceful server close waits for adopted connections and leaves none behind', async () => {
+    const { server, port, kept } = await echo(new LengthPrefixedCodec(), true);
+    const conn = await connect({ host: '127.0.0.1', port });
+    expect(String(await conn.request('hello'))).toBe('hello');
+    const closing = server.close();
+    let done = false;
+    void closing.then(() => {
+      done = true;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(done).toBe(false);
+    await conn.close();
+    await closing;
+    expect(kept).toEqual([false]);
+    expect(server.connections.size).toBe(0);
+    const count = await new Promise<number>((r) => server.server.getConnections((_e, n) => r(n)));
+    expect(count).toBe(0);
+  });
+
+  it.each([true, false])(
+    'a client (zeroCopyReads=%s) reports UNEXPECTED_EOF with the bytes of the frame that arrived',
+    async (zeroCopyReads) => {
+      const codec = new LengthPrefixedCodec();
+      const port = await listenRaw(
+        net.createServer((s) => {
+          const whole = codec.encode(Buffer.alloc(100_000, 1));
+          s.end(Buffer.concat([codec.encode('first'), whole.subarray(0, 70_000)]));
+        }),
+      );
+      const conn = await connect({ host: '127.0.0.1', port, zeroCopyReads });
+      defer(() => conn.destroy());
+      expect(String(await conn.receive())).toBe('first');
+      const err = await conn.receive().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnexpectedEofError);
+      expect(err).toMatchObject({
+        code: 'UNEXPECTED_EOF',
+        frameIndex: 1,
+        bytesReceived: 70_000,
+        expectedBytes: 100_004,
+      });
+    },
+  );
+
+  it('a read that arrives before the connection binds is decoded and handed over on bind', () => {
+    const codec = new LengthPrefixedCodec();
+    const sink = new ReadSink(directReaderFor(codec)!);
+    const target = sink.onread.buffer();
+    const n = codec.encodeAll(['a', 'bc']).copy(target);
+    expect(sink.onread.callback(n, target)).toBe(true);
+    const early = sink.bind(() => true);
+    expect(early).toHaveLength(1);
+    expect(early[0]!.error).toBeNull();
+    expect(early[0]!.messages.map(String)).toEqual(['a', 'bc']);
+  });
+
+  it('rejects a non-boolean zeroCopyReads', () => {
+    expect(() => createServer({ zeroCopyReads: 'yes' as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', option: 'zeroCopyReads' }),
+    );
+  });
+});
