@@ -139,7 +139,9 @@ describe('DirectReader', () => {
     expect(out).toHaveLength(1);
     for (let i = 0; i < 5; i++) {
       const target = r.readBuffer();
-      expect(target.length).toBe(size + 4);
+      // The frame, plus a few bytes of room so that a read of exactly one frame comes back short.
+      expect(target.length).toBeGreaterThanOrEqual(size + 4);
+      expect(target.length).toBeLessThanOrEqual(size + 4 + 16);
       r.commit(copyInto(target, frame), out);
       const m = out.at(-1)!;
       expect(m.buffer).toBe(target.buffer);
@@ -157,7 +159,8 @@ describe('DirectReader', () => {
     const first = r.readBuffer();
     r.commit(copyInto(first, frame.subarray(0, first.length)), out);
     const target = r.readBuffer();
-    expect(target.length).toBe(frame.length - first.length);
+    expect(target.length).toBeGreaterThanOrEqual(frame.length - first.length);
+    expect(target.length).toBeLessThanOrEqual(frame.length - first.length + 16);
     r.commit(copyInto(target, frame.subarray(first.length)), out);
     expect(out).toHaveLength(1);
     expect(out[0]!.buffer).toBe(target.buffer);

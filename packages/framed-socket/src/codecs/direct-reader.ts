@@ -12,11 +12,17 @@ const SLAB = 64 * 1024;
 /** Largest read buffer; frames predicted above this are read in pieces. */
 const MAX_SLAB = 1024 * 1024;
 /**
- * Bodies up to this size get their own buffer as soon as their header is known, and the socket
+ * Bodies up to this size get a slab of their own as soon as their header is known, and the socket
  * reads straight into it. Larger bodies are collected as they arrive (memory follows the bytes
  * received, not what a header claims) and joined once at the end.
  */
 const MAX_DIRECT = 1024 * 1024;
+/**
+ * Room left after a predicted frame: a read that brings exactly one frame then comes back short of
+ * the buffer, and libuv stops reading (a read that fills its buffer is followed by one more read,
+ * usually EAGAIN). A next header landing there is at most 8 bytes to move.
+ */
+const HEADROOM = 8;
 const SCRATCH = Buffer.alloc(1);
 
 /**
@@ -27,8 +33,8 @@ const SCRATCH = Buffer.alloc(1);
  * - At a frame boundary the read goes into a slab sized for the frame seen last, so a run of
  *   same-sized frames arrives one whole frame per read and each message is a view of the slab
  *   (no copy). Small frames share a slab the way they shared Node's read chunks before.
- * - A body that does not fit in the slab gets its own buffer once its header is known (after the
- *   `maxLength` check): the bytes already in the slab are copied there once and the rest is read
+ * - A frame that does not fit in the slab gets a slab of its own once its header is known (after
+ *   the `maxLength` check): the bytes already received move there once and the rest is read
  *   straight into it.
  *
  * `push()` feeds the same state machine by copying a chunk into the read buffers, so it decodes
@@ -44,10 +50,7 @@ export class DirectReader implements FrameDecoder {
   #end = 0;
   /** Header + body bytes of the last frame whose header was read (the next read's size hint). */
   #hint = 0;
-  /** A body being read straight into its own buffer. */
-  #body: Buffer | null = null;
-  #filled = 0;
-  /** Header size of the frame in `#body` or `#parts`. */
+  /** Header size of the frame in `#parts`. */
   #bodyHeader = 0;
   /** A large body collected in pieces. */
   #parts: ChunkList | null = null;
@@ -65,7 +68,6 @@ export class DirectReader implements FrameDecoder {
   }
 
   get buffered(): number {
-    if (this.#body) return this.#bodyHeader + this.#filled;
     if (this.#parts) return this.#bodyHeader + this.#parts.length;
     return this.#end - this.#start;
   }
@@ -84,8 +86,6 @@ export class DirectReader implements FrameDecoder {
    */
   readBuffer(): Buffer {
     if (this.#error) return SCRATCH;
-    const body = this.#body;
-    if (body) return body.subarray(this.#filled);
     const parts = this.#parts;
     if (parts) {
       if (this.#piecePos === this.#piece.length) {
@@ -99,7 +99,7 @@ export class DirectReader implements FrameDecoder {
     const held = this.#end - this.#start;
     // A frame whose body is partly here was left in the slab only because it fits: keep going.
     if (held > 0 && this.#header(slab, this.#start, this.#end) >= 0) return slab.subarray(this.#end);
-    const want = Math.min(Math.max(this.#hint, MIN_READ), MAX_SLAB);
+    const want = Math.min(Math.max(this.#hint + HEADROOM, MIN_READ), MAX_SLAB);
     if (free >= want) return slab.subarray(this.#end);
     // A fresh slab; the few bytes of a partial header move along with it.
     const fresh = Buffer.allocUnsafeSlow(held + Math.max(want, SLAB));
@@ -117,16 +117,6 @@ export class DirectReader implements FrameDecoder {
   commit(n: number, out: Buffer[] = []): Buffer[] {
     if (this.#error) throw this.#error;
     try {
-      const body = this.#body;
-      if (body) {
-        this.#filled += n;
-        if (this.#filled === body.length) {
-          this.#body = null;
-          this.#frames++;
-          out.push(body);
-        }
-        return out;
-      }
       const parts = this.#parts;
       if (parts) {
         parts.push(this.#piece.subarray(this.#piecePos, this.#piecePos + n));
@@ -142,7 +132,6 @@ export class DirectReader implements FrameDecoder {
       }
       const slab = this.#slab;
       const end = this.#end + n;
-      this.#end = end;
       let pos = this.#start;
       while (pos < end) {
         const len = this.#header(slab, pos, end);
@@ -157,31 +146,33 @@ export class DirectReader implements FrameDecoder {
           continue;
         }
         if (frameEnd > slab.length) {
-          // The rest of this body will not fit in the slab: move what arrived out of it.
-          const have = slab.subarray(pos + head, end);
-          this.#bodyHeader = head;
+          // The rest of this frame will not fit in the slab.
           if (len <= MAX_DIRECT) {
-            const own = Buffer.allocUnsafeSlow(len);
-            have.copy(own, 0);
-            this.#body = own;
-            this.#filled = have.length;
-          } else {
-            const list = new ChunkList();
-            if (have.length > 0) list.push(have);
-            this.#parts = list;
-            this.#partsNeed = len;
+            // A slab of its own, sized for it: what arrived moves there once, the rest is read
+            // straight into it.
+            const own = Buffer.allocUnsafeSlow(head + len + HEADROOM);
+            slab.copy(own, 0, pos, end);
+            this.#slab = own;
+            this.#start = 0;
+            this.#end = end - pos;
+            return out;
           }
+          const list = new ChunkList();
+          if (end > pos + head) list.push(slab.subarray(pos + head, end));
+          this.#parts = list;
+          this.#partsNeed = len;
+          this.#bodyHeader = head;
           pos = end;
         }
         break;
       }
       this.#start = pos;
+      this.#end = end;
     } catch (err) {
       this.#error = err as Error;
       this.#slab = EMPTY;
       this.#start = 0;
       this.#end = 0;
-      this.#body = null;
       this.#parts = null;
       throw err;
     }
@@ -205,12 +196,11 @@ export class DirectReader implements FrameDecoder {
   end(): Buffer[] {
     if (this.#error) throw this.#error;
     const spec = this.#spec;
-    const pending = this.#body ?? this.#parts;
-    if (pending) {
-      const size = this.#body ? this.#body.length : this.#partsNeed;
-      const got = this.#body ? this.#filled : this.#parts!.length;
+    const parts = this.#parts;
+    if (parts) {
+      const size = this.#partsNeed;
       const head = spec.type === 'varint' ? varintSize(size) : this.#bodyHeader;
-      throw new UnexpectedEofError(this.#frames, head + got, head + size);
+      throw new UnexpectedEofError(this.#frames, head + parts.length, head + size);
     }
     const held = this.#end - this.#start;
     if (held > 0) {
