@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type DialectOptions, makeDialect, QUOTE_ALL, QUOTE_MINIMAL, QUOTE_NONE } from '../src/dialect.js';
 import { CsvError } from '../src/errors.js';
 import { type Field, Parser } from '../src/parser.js';
+import { ChunkDecoder, readSettings } from '../src/reader.js';
 import { Formatter } from '../src/writer.js';
 
 // The parser reads whole records with indexOf where the dialect allows it, and the writer quotes
@@ -154,5 +155,64 @@ describe('writer fast quoting', () => {
       ),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('decoder ASCII fast path', () => {
+  const decodeAll = (chunks: Uint8Array[], encoding: string, keepBom: boolean): string => {
+    const decoder = new ChunkDecoder(readSettings({ encoding, keepBom }));
+    let out = '';
+    for (const chunk of chunks) out += decoder.text(chunk);
+    return out + decoder.end();
+  };
+  const reference = (bytes: Uint8Array, encoding: string, keepBom: boolean): string => {
+    // Streaming mode, as the reader always decoded (Node 20 maps windows-1252 differently without it).
+    const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+    const text = decoder.decode(bytes, { stream: true }) + decoder.decode();
+    return !keepBom && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+
+  it('decodes random bytes cut anywhere as one streaming TextDecoder does (property)', () => {
+    const piece = fc.constantFrom(
+      [0x61, 0x2c, 0x62, 0x0d, 0x0a],
+      [0x22, 0x78, 0x22],
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xef, 0xbb, 0xbf],
+      [0xe2, 0x82],
+      [0x80],
+      [0xff],
+      [0x00],
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.constantFrom('utf-8', 'latin1', 'utf-16le'),
+        fc.boolean(),
+        (pieces, cuts, encoding, keepBom) => {
+          const bytes = Uint8Array.from(pieces.flat());
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const chunks: Uint8Array[] = [];
+          let prev = 0;
+          for (const p of [...points, bytes.length]) {
+            // Plain Uint8Arrays at an offset, and Buffers: both kinds of byte chunk.
+            chunks.push(p % 2 === 0 ? bytes.subarray(prev, p) : Buffer.from(bytes.subarray(prev, p)));
+            prev = p;
+          }
+          expect(decodeAll(chunks, encoding, keepBom)).toBe(reference(bytes, encoding, keepBom));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finishes a character split before an ASCII chunk, and reads ASCII after it', () => {
+    const bytes = (...b: number[]) => Uint8Array.from(b);
+    expect(decodeAll([bytes(0xe2, 0x82), bytes(0xac, 0x61)], 'utf-8', false)).toBe('\u20aca');
+    expect(decodeAll([bytes(0xe2, 0x82), bytes(0x61, 0x62)], 'utf-8', false)).toBe('\ufffdab');
+    expect(decodeAll([bytes(0x61), bytes(0xc3), bytes(0xa9), bytes(0x62)], 'utf-8', false)).toBe('a\u00e9b');
+    expect(decodeAll([bytes(0x78, 0x80), bytes(0x79)], 'latin1', false)).toBe('x\u20acy');
   });
 });
