@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { InvalidOptionError } from './errors.js';
 
 /** Throws a `TypeError` for any key of `raw` not in `known`. */

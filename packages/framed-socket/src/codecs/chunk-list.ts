@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 /**
  * The chunks of one incomplete frame, kept as views of the received chunks and copied once, when
  * the frame completes (never re-concatenated per chunk).

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { FrameTooLargeError, InvalidFrameError, InvalidOptionError, UnexpectedEofError } from '../errors.js';
 import { checkKeys, intOption } from '../options.js';
 import { ChunkList } from './chunk-list.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { FrameTooLargeError, InvalidFrameError, UnexpectedEofError } from '../errors.js';
 import { ChunkList } from './chunk-list.js';
 import { asBuffer, type Codec, EMPTY, type FrameDecoder } from './codec.js';
@@ -148,9 +149,9 @@ export class DirectReader implements FrameDecoder {
         if (frameEnd > slab.length) {
           // The rest of this frame will not fit in the slab.
           if (len <= MAX_DIRECT) {
-            // A slab of its own, sized for it: what arrived moves there once, the rest is read
-            // straight into it.
-            const own = Buffer.allocUnsafeSlow(head + len + HEADROOM);
+            // A fresh slab with room for all of it (a slab of its own when it is large): what
+            // arrived moves there once, the rest is read straight into it.
+            const own = Buffer.allocUnsafeSlow(Math.max(head + len + HEADROOM, SLAB));
             slab.copy(own, 0, pos, end);
             this.#slab = own;
             this.#start = 0;

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { FrameTooLargeError, InvalidFrameError, UnexpectedEofError } from '../errors.js';
 import { ChunkList } from './chunk-list.js';
 import { asBuffer, EMPTY, type FrameDecoder } from './codec.js';
