@@ -284,9 +284,12 @@ function scenario(name: string, size: number, nFull: number, nQuick: number, ext
     unit: bytesMode ? 'MB/s' : 'msgs/s',
     baseline: '@cb/framed-socket',
     compare: extra
-      ? ['net raw pipe (unframed)', 'python3 batched']
+      ? ['net raw pipe (unframed)', 'it-length-prefixed', 'python3 batched']
       : ['python3 batched', 'python3 sendall per frame', 'it-length-prefixed'],
-    rounds: 5,
+    // Loopback figures swing between runs on a shared machine (64 KiB ones most): 9 rounds after
+    // 2 warm-ups give steadier medians.
+    rounds: 9,
+    warmup: 2,
     peers,
   };
 }
