@@ -3,7 +3,14 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Codec, FrameDecoder } from './codecs/codec.js';
 import type { DirectReader } from './codecs/direct-reader.js';
-import { AbortedError, ConnectionClosedError, FramingError, TimeoutError } from './errors.js';
+import { LengthPrefixedCodec } from './codecs/length-prefixed.js';
+import {
+  AbortedError,
+  ConnectionClosedError,
+  FrameTooLargeError,
+  FramingError,
+  TimeoutError,
+} from './errors.js';
 import { toBuffer } from './options.js';
 
 /** Bodies at least this large are written from the caller's buffer instead of being copied. */
@@ -158,8 +165,14 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   readonly #decoder: FrameDecoder;
   readonly #hwm: number;
   // Read side.
-  #queue: Buffer[] = [];
+  /**
+   * Messages not yet taken, as the arrays the decoder produced (one per read; a read of small
+   * frames can bring thousands): `#queue[#qHead][#qPos]` is the next one, `#queued` the count.
+   */
+  #queue: Buffer[][] = [];
   #qHead = 0;
+  #qPos = 0;
+  #queued = 0;
   #waiters: Waiter[] = [];
   #readDone = false;
   #readError: Error | null = null;
@@ -185,6 +198,8 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   #onAbort: (() => void) | null = null;
 
   readonly #sink: ReadSink | null;
+  /** The default format (4-byte big-endian length, header not counted): headers written inline. */
+  readonly #be32: boolean;
 
   /** @internal Use {@link connect}, a server's `onConnection`, or {@link wrapSocket}. */
   constructor(socket: Socket, settings: ConnectionSettings, sink: ReadSink | null = null) {
@@ -193,6 +208,12 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     this.codec = settings.codec;
     this.#sink = sink;
     this.#decoder = sink ? sink.reader : settings.codec.createDecoder();
+    const codec = settings.codec;
+    this.#be32 =
+      codec instanceof LengthPrefixedCodec &&
+      codec.lengthBytes === 4 &&
+      codec.endian === 'big' &&
+      !codec.lengthIncludesHeader;
     this.#hwm = settings.highWaterMark;
     this.#closedPromise = new Promise<void>((resolve) => {
       socket.once('close', () => {
@@ -424,6 +445,8 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     this.#discard = true;
     this.#queue = [];
     this.#qHead = 0;
+    this.#qPos = 0;
+    this.#queued = 0;
     this.#resume();
     try {
       await this.end();
@@ -457,7 +480,12 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   #enqueue(message: Uint8Array | string): void {
     const body = toBuffer(message);
     const codec = this.codec;
-    const head = codec.headerLength(body);
+    const be32 = this.#be32;
+    let head: number;
+    if (be32) {
+      if (body.length > codec.maxLength) throw new FrameTooLargeError(body.length, codec.maxLength, -1);
+      head = 4;
+    } else head = codec.headerLength(body);
     const trailer = codec.trailer;
     const large = body.length >= LARGE_BODY;
     const inArena = large ? head + trailer.length : head + body.length + trailer.length;
@@ -469,7 +497,17 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     }
     // headerLength() has validated the body: a codec without a header (delimited, fixed-length)
     // is not asked to validate it again (for a delimiter, a second scan of the body).
-    let pos = head > 0 ? codec.writeHeader(body, this.#arena, this.#arenaPos) : this.#arenaPos;
+    let pos = this.#arenaPos;
+    if (be32) {
+      // What LengthPrefixedCodec.writeHeader writes, inline (this runs once per message).
+      const arena = this.#arena;
+      const n = body.length;
+      arena[pos] = n >>> 24;
+      arena[pos + 1] = (n >>> 16) & 255;
+      arena[pos + 2] = (n >>> 8) & 255;
+      arena[pos + 3] = n & 255;
+      pos += 4;
+    } else if (head > 0) pos = codec.writeHeader(body, this.#arena, pos);
     if (large) {
       this.#arenaPos = pos;
       this.#cutArena();
@@ -594,28 +632,37 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     }
   }
 
+  /** Hands messages to waiting readers, queues the rest (`msgs` is not used by anyone else). */
   #deliver(msgs: Buffer[]): void {
     if (this.#discard) return;
     let i = 0;
     const n = msgs.length;
     while (i < n && this.#waiters.length > 0) this.#waiters.shift()!.resolve(msgs[i++]!);
-    for (; i < n; i++) this.#queue.push(msgs[i]!);
-    if (!this.#paused && this.#queue.length - this.#qHead >= this.#hwm) {
+    if (i === n) return;
+    this.#queue.push(i === 0 ? msgs : msgs.slice(i));
+    this.#queued += n - i;
+    if (!this.#paused && this.#queued >= this.#hwm) {
       this.#paused = true;
       this.socket.pause();
     }
   }
 
   #take(): Buffer | undefined {
-    if (this.#qHead >= this.#queue.length) return undefined;
-    const m = this.#queue[this.#qHead++]!;
-    if (this.#qHead === this.#queue.length) {
-      this.#queue = [];
-      this.#qHead = 0;
-      this.#resume();
-    } else if (this.#qHead > 1024 && this.#qHead * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#qHead);
-      this.#qHead = 0;
+    if (this.#queued === 0) return undefined;
+    const batch = this.#queue[this.#qHead]!;
+    const m = batch[this.#qPos++]!;
+    this.#queued--;
+    if (this.#qPos === batch.length) {
+      this.#qPos = 0;
+      this.#qHead++;
+      if (this.#queued === 0) {
+        this.#queue = [];
+        this.#qHead = 0;
+        this.#resume();
+      } else if (this.#qHead > 1024 && this.#qHead * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#qHead);
+        this.#qHead = 0;
+      }
     }
     return m;
   }

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { directReaderFor } from '../src/codecs/direct-reader.js';
 import { ReadSink } from '../src/connection.js';
@@ -7,12 +8,13 @@ import {
   connect,
   createServer,
   type FramedConnection,
+  FrameTooLargeError,
   LengthPrefixedCodec,
   UnexpectedEofError,
   VarintLengthCodec,
 } from '../src/index.js';
 import { adoptAccepted } from '../src/server.js';
-import { defer, listenRaw, startServer } from './helpers.js';
+import { defer, listenRaw, startServer, until } from './helpers.js';
 
 /** An echo server that records, per connection, whether it kept the socket Node accepted. */
 async function echo(codec: Codec, zeroCopyReads: boolean) {
@@ -159,5 +161,61 @@ describe('zero-copy reads', () => {
     expect(() => createServer({ zeroCopyReads: 'yes' as unknown as boolean })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTION', option: 'zeroCopyReads' }),
     );
+  });
+
+  it.each([
+    ['4-byte big-endian (headers written inline)', new LengthPrefixedCodec({ maxLength: 100_000 })],
+    ['2-byte little-endian', new LengthPrefixedCodec({ lengthBytes: 2, endian: 'little' })],
+    [
+      '4-byte, length includes header',
+      new LengthPrefixedCodec({ lengthIncludesHeader: true, maxLength: 100_000 }),
+    ],
+    ['varint', new VarintLengthCodec({ maxLength: 100_000 })],
+  ])('%s: a connection writes exactly what codec.encodeAll writes', async (_name, codec) => {
+    const received: Buffer[] = [];
+    let bytes = 0;
+    const port = await listenRaw(
+      net.createServer((s) =>
+        s.on('data', (d: Buffer) => {
+          received.push(d);
+          bytes += d.length;
+        }),
+      ),
+    );
+    const conn = await connect({ host: '127.0.0.1', port, codec });
+    defer(() => conn.destroy());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.nat({ max: 300 }),
+            fc.integer({ min: 16 * 1024, max: Math.min(70_000, codec.maxLength) }),
+          ),
+          {
+            maxLength: 12,
+          },
+        ),
+        async (sizes) => {
+          const messages = sizes.map((n, i) => Buffer.alloc(n, i + 1));
+          received.length = 0;
+          bytes = 0;
+          const expected = codec.encodeAll(messages);
+          await Promise.all(messages.map((m) => conn.send(m)));
+          await until(() => bytes >= expected.length);
+          expect(Buffer.concat(received).equals(expected)).toBe(true);
+        },
+      ),
+      { numRuns: 25 },
+    );
+    const tooLong = Buffer.alloc(codec.maxLength + 1);
+    const sendError = await conn.send(tooLong).catch((e: unknown) => e);
+    let encodeError: unknown;
+    try {
+      codec.encode(tooLong);
+    } catch (e) {
+      encodeError = e;
+    }
+    expect(sendError).toBeInstanceOf(FrameTooLargeError);
+    expect(sendError).toEqual(encodeError);
   });
 });

@@ -62,10 +62,13 @@ export class DirectReader implements FrameDecoder {
   #error: Error | null = null;
   /** Header size found by the last `#header()` call. */
   #headerSize = 0;
+  /** The default format (4-byte big-endian length, header not counted), decoded inline. */
+  readonly #be32: boolean;
 
   constructor(spec: HeaderSpec, maxLength: number) {
     this.#spec = spec;
     this.#maxLength = maxLength;
+    this.#be32 = spec.type === 'fixed' && spec.bytes === 4 && !spec.little && !spec.includesHeader;
   }
 
   get buffered(): number {
@@ -135,9 +138,19 @@ export class DirectReader implements FrameDecoder {
       const end = this.#end + n;
       let pos = this.#start;
       while (pos < end) {
-        const len = this.#header(slab, pos, end);
-        if (len < 0) break;
-        const head = this.#headerSize;
+        let len: number;
+        let head: number;
+        if (this.#be32) {
+          // Same checks as readFixedLength, without the calls (this loop runs once per message).
+          if (end - pos < 4) break;
+          len = slab[pos]! * 0x1000000 + (slab[pos + 1]! << 16) + (slab[pos + 2]! << 8) + slab[pos + 3]!;
+          if (len > this.#maxLength) throw new FrameTooLargeError(len, this.#maxLength, this.#frames);
+          head = 4;
+        } else {
+          len = this.#header(slab, pos, end);
+          if (len < 0) break;
+          head = this.#headerSize;
+        }
         const frameEnd = pos + head + len;
         this.#hint = head + len;
         if (frameEnd <= end) {
