@@ -86,6 +86,22 @@ describe('zero-copy reads', () => {
     await conn.close();
   });
 
+  it('when the accepted socket does not look as expected, the server resumes it and reads the default way', async () => {
+    const { server, port, kept } = await echo(new LengthPrefixedCodec(), true);
+    // Stands in for a Node whose stream handles differ from the ones the re-wrap was checked on.
+    server.server.prependListener('connection', (s: net.Socket) => {
+      const handle = (s as unknown as { _handle: object })._handle;
+      Object.defineProperty(handle, 'useUserBuffer', { value: undefined });
+    });
+    const conn = await connect({ host: '127.0.0.1', port });
+    defer(() => conn.destroy());
+    const messages = sizes.map((n) => Buffer.alloc(n, 6));
+    const got = await roundTrip(conn, messages);
+    expect(got.every((m, i) => m.equals(messages[i]!))).toBe(true);
+    expect(kept).toEqual([true]);
+    await conn.close();
+  });
+
   it('adoptAccepted declines sockets it cannot take over safely', async () => {
     const sink = new ReadSink(directReaderFor(new LengthPrefixedCodec())!);
     const flowing: net.Socket[] = [];
