@@ -19,8 +19,9 @@ interface Case {
   window: number;
 }
 
-/** Echoes counted so far, and the sender parked until the window has room again. */
+/** Frames sent and echoes counted so far, and the sender parked until the window has room again. */
 interface Progress {
+  sent: number;
   received: number;
   wake: (() => void) | null;
 }
@@ -60,13 +61,15 @@ async function pace(
     }
     const k = Math.min(c.window - inFlight, c.n - sent);
     sent += k;
+    progress.sent = sent;
     await burst(k);
   }
   await done;
 }
 
-function notify(progress: Progress, window: number, sent: () => number) {
-  if (progress.wake && sent() - progress.received <= window / 2) {
+// Called once per echo by every Node peer: plain fields, no closure allocated per call.
+function notify(progress: Progress, window: number) {
+  if (progress.wake && progress.sent - progress.received <= window / 2) {
     const w = progress.wake;
     progress.wake = null;
     w();
@@ -83,15 +86,14 @@ async function framedSocket(c: Case): Promise<number> {
   const addr = (await server.listen(0, '127.0.0.1')) as net.AddressInfo;
   const conn = await connect({ host: '127.0.0.1', port: addr.port, codec });
   const msg = Buffer.alloc(c.size, 120);
-  const progress: Progress = { received: 0, wake: null };
-  let sent = 0;
+  const progress: Progress = { sent: 0, received: 0, wake: null };
   const t0 = performance.now();
   const reader = (async () => {
     for await (const m of conn.messages()) {
       if (m.length !== c.size) throw new Error('bad echo');
       progress.received++;
       if (progress.received === c.n) break;
-      notify(progress, c.window, () => sent);
+      notify(progress, c.window);
     }
   })();
   await pace(
@@ -100,7 +102,6 @@ async function framedSocket(c: Case): Promise<number> {
       // Flow control is the window, as for every other peer; the send promises are not awaited
       // (awaiting each burst's write would add a kernel round trip per burst only for this peer).
       for (let i = 0; i < k; i++) void conn.send(msg);
-      sent += k;
     },
     progress,
     reader,
@@ -139,8 +140,7 @@ async function writePerFrame(c: Case): Promise<number> {
   const port = await listen(server);
   const sock = await dial(port);
   const msg = Buffer.alloc(c.size, 120);
-  const progress: Progress = { received: 0, wake: null };
-  let sent = 0;
+  const progress: Progress = { sent: 0, received: 0, wake: null };
   let finish!: () => void;
   const done = new Promise<void>((r) => {
     finish = r;
@@ -150,7 +150,7 @@ async function writePerFrame(c: Case): Promise<number> {
     parse(() => {
       progress.received++;
       if (progress.received === c.n) finish();
-      else notify(progress, c.window, () => sent);
+      else notify(progress, c.window);
     }),
   );
   const t0 = performance.now();
@@ -158,7 +158,6 @@ async function writePerFrame(c: Case): Promise<number> {
     c,
     (k) => {
       for (let i = 0; i < k; i++) sock.write(frameOf(msg));
-      sent += k;
     },
     progress,
     done,
@@ -193,22 +192,20 @@ async function itLengthPrefixed(c: Case): Promise<number> {
   const port = await listen(server);
   const sock = await dial(port);
   const msg = Buffer.alloc(c.size, 120);
-  const progress: Progress = { received: 0, wake: null };
-  let sent = 0;
+  const progress: Progress = { sent: 0, received: 0, wake: null };
   const t0 = performance.now();
   const reader = (async () => {
     for await (const m of lp.decode(sock as AsyncIterable<Uint8Array>, { lengthDecoder: readFourBytes })) {
       if (m.byteLength !== c.size) throw new Error('bad echo');
       progress.received++;
       if (progress.received === c.n) break;
-      notify(progress, c.window, () => sent);
+      notify(progress, c.window);
     }
   })();
   await pace(
     c,
     (k) => {
       for (let i = 0; i < k; i++) sock.write(lp.encode.single(msg, { lengthEncoder: fourBytes }).subarray());
-      sent += k;
     },
     progress,
     reader,
@@ -225,8 +222,7 @@ async function rawPipe(c: Case): Promise<number> {
   const port = await listen(server);
   const sock = await dial(port);
   const msg = Buffer.alloc(c.size + 4, 120);
-  const progress: Progress = { received: 0, wake: null };
-  let sent = 0;
+  const progress: Progress = { sent: 0, received: 0, wake: null };
   let bytes = 0;
   const total = c.n * msg.length;
   let finish!: () => void;
@@ -237,14 +233,13 @@ async function rawPipe(c: Case): Promise<number> {
     bytes += d.length;
     progress.received = Math.floor(bytes / msg.length);
     if (bytes === total) finish();
-    else notify(progress, c.window, () => sent);
+    else notify(progress, c.window);
   });
   const t0 = performance.now();
   await pace(
     c,
     (k) => {
       for (let i = 0; i < k; i++) sock.write(msg);
-      sent += k;
     },
     progress,
     done,
