@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type DialectOptions, makeDialect, QUOTE_ALL, QUOTE_MINIMAL, QUOTE_NONE } from '../src/dialect.js';
 import { CsvError } from '../src/errors.js';
 import { type Field, Parser } from '../src/parser.js';
-import { ChunkDecoder, readSettings } from '../src/reader.js';
+import { ChunkDecoder, reader, readSettings } from '../src/reader.js';
 import { Formatter } from '../src/writer.js';
 
 // The parser reads whole records with indexOf where the dialect allows it, and the writer quotes
@@ -123,6 +123,18 @@ describe('parser fast path', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('reads a string many slices long as one parser feed of it does', () => {
+    const row = 'id,"note, with ""quotes""\r\nand a break",é,😀\r\n';
+    let text = '';
+    for (let k = 0; text.length < 300_000; k++) text += k % 7 === 0 ? `${k}\r` : `${k},${row}`;
+    const r = reader(text);
+    const got: [Field[], number][] = [];
+    for (const fields of r) got.push([fields, r.lineNum]);
+    expect(got.length).toBeGreaterThan(3000);
+    const want = run(text, [], {}, 131072, false);
+    expect({ rows: got, line: r.lineNum }).toEqual({ rows: want.rows, line: want.line });
   });
 
   it('stops at a field over the limit so the error points at the same line, column and record', () => {
