@@ -2,9 +2,10 @@ import net from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { directReaderFor } from '../src/codecs/direct-reader.js';
-import { ReadSink } from '../src/connection.js';
+import { FramedConnection as Connection, ReadSink } from '../src/connection.js';
 import {
   type Codec,
+  ConnectionClosedError,
   connect,
   createServer,
   type FramedConnection,
@@ -171,6 +172,29 @@ describe('zero-copy reads', () => {
     expect(early).toHaveLength(1);
     expect(early[0]!.error).toBeNull();
     expect(early[0]!.messages.map(String)).toEqual(['a', 'bc']);
+  });
+
+  it('a read reported in a buffer other than the one handed out fails the connection instead of being decoded', async () => {
+    const codec = new LengthPrefixedCodec();
+    const sink = new ReadSink(directReaderFor(codec)!);
+    const settings = { codec, idleTimeoutMs: 0, highWaterMark: 1024, signal: undefined };
+    const conn = new Connection(new net.Socket(), settings, sink);
+    const stray = Buffer.from(codec.encode('x'));
+    sink.onread.callback(stray.length, stray);
+    await expect(conn.receive()).rejects.toBeInstanceOf(ConnectionClosedError);
+    expect(conn.stats.framesReceived).toBe(0);
+  });
+
+  it('a framing error in a read decoded before binding ends the connection once bound', async () => {
+    const codec = new LengthPrefixedCodec({ maxLength: 10 });
+    const sink = new ReadSink(directReaderFor(codec)!);
+    const target = sink.onread.buffer();
+    const n = Buffer.concat([codec.encode('ok'), Buffer.from([0, 0, 0, 99])]).copy(target);
+    sink.onread.callback(n, target);
+    const settings = { codec, idleTimeoutMs: 0, highWaterMark: 1024, signal: undefined };
+    const conn = new Connection(new net.Socket(), settings, sink);
+    expect(String(await conn.receive())).toBe('ok');
+    await expect(conn.receive()).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE', length: 99 });
   });
 
   it('rejects a non-boolean zeroCopyReads', () => {
