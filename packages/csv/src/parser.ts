@@ -24,7 +24,13 @@ const LF = 10;
 const CR = 13;
 const SPACE = 32;
 
-const NO_FIELDS: Field[] = [];
+// Emptied by pop() rather than written as [] so that its copies start with the elements kind of an
+// array of strings: the first push then needs no elements-kind transition.
+const NO_FIELDS: Field[] = (() => {
+  const fields: Field[] = [''];
+  fields.pop();
+  return fields;
+})();
 
 /**
  * A new empty row. Not an array literal on purpose: V8 tracks where literals are allocated and, when
