@@ -94,7 +94,7 @@ export class Parser {
   private readonly dChar: string;
   private readonly qChar: string;
   // Positions of the next delimiter, quote, LF and CR in the current chunk, found with indexOf and
-  // reused until the parse passes them (-1: not searched yet; the chunk length: none left).
+  // reused until the parse passes them (-1: not searched yet; the end of the text: there is none).
   private nD = -1;
   private nQ = -1;
   private nLF = -1;
