@@ -12,6 +12,7 @@ import {
   UnexpectedEofError,
   VarintLengthCodec,
 } from '../src/index.js';
+import { bytesArb, type CodecCase, lengthCodecCases } from './codec-cases.js';
 
 /** Decodes `bytes` fed as the given chunks. */
 function decodeChunks(codec: Codec, bytes: Buffer, cuts: number[]): Buffer[] {
@@ -26,31 +27,8 @@ function decodeChunks(codec: Codec, bytes: Buffer, cuts: number[]): Buffer[] {
   return out;
 }
 
-const bytesArb = fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u));
-
-const codecs: Array<{ name: string; codec: Codec; messages: fc.Arbitrary<Buffer[]> }> = [
-  { name: 'LengthPrefixedCodec 4 big', codec: new LengthPrefixedCodec(), messages: fc.array(bytesArb) },
-  {
-    name: 'LengthPrefixedCodec 2 little incl. header',
-    codec: new LengthPrefixedCodec({ lengthBytes: 2, endian: 'little', lengthIncludesHeader: true }),
-    messages: fc.array(bytesArb),
-  },
-  {
-    name: 'LengthPrefixedCodec 1',
-    codec: new LengthPrefixedCodec({ lengthBytes: 1 }),
-    messages: fc.array(fc.uint8Array({ maxLength: 255 }).map((u) => Buffer.from(u))),
-  },
-  {
-    name: 'LengthPrefixedCodec 8 little',
-    codec: new LengthPrefixedCodec({ lengthBytes: 8, endian: 'little' }),
-    messages: fc.array(bytesArb),
-  },
-  { name: 'VarintLengthCodec', codec: new VarintLengthCodec(), messages: fc.array(bytesArb) },
-  {
-    name: 'FixedLengthCodec(5)',
-    codec: new FixedLengthCodec(5),
-    messages: fc.array(fc.uint8Array({ minLength: 5, maxLength: 5 }).map((u) => Buffer.from(u))),
-  },
+const codecs: CodecCase[] = [
+  ...lengthCodecCases,
   {
     name: "DelimitedCodec('\\n')",
     codec: new DelimitedCodec('\n'),

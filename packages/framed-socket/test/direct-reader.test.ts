@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DirectReader, directReaderFor } from '../src/codecs/direct-reader.js';
+import { lengthCodecCases } from './codec-cases.js';
 import {
-  type Codec,
   DelimitedCodec,
   FixedLengthCodec,
   FrameTooLargeError,
@@ -42,32 +42,7 @@ function outcome(run: (out: Buffer[]) => void): { messages: string[]; error: unk
   }
 }
 
-const bytesArb = fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u));
-
-const codecs: Array<{ name: string; codec: Codec; messages: fc.Arbitrary<Buffer[]> }> = [
-  { name: 'LengthPrefixedCodec 4 big', codec: new LengthPrefixedCodec(), messages: fc.array(bytesArb) },
-  {
-    name: 'LengthPrefixedCodec 2 little incl. header',
-    codec: new LengthPrefixedCodec({ lengthBytes: 2, endian: 'little', lengthIncludesHeader: true }),
-    messages: fc.array(bytesArb),
-  },
-  {
-    name: 'LengthPrefixedCodec 1',
-    codec: new LengthPrefixedCodec({ lengthBytes: 1 }),
-    messages: fc.array(fc.uint8Array({ maxLength: 255 }).map((u) => Buffer.from(u))),
-  },
-  {
-    name: 'LengthPrefixedCodec 8 little',
-    codec: new LengthPrefixedCodec({ lengthBytes: 8, endian: 'little' }),
-    messages: fc.array(bytesArb),
-  },
-  { name: 'VarintLengthCodec', codec: new VarintLengthCodec(), messages: fc.array(bytesArb) },
-  {
-    name: 'FixedLengthCodec(5)',
-    codec: new FixedLengthCodec(5),
-    messages: fc.array(fc.uint8Array({ minLength: 5, maxLength: 5 }).map((u) => Buffer.from(u))),
-  },
-];
+const codecs = lengthCodecCases;
 
 describe.each(codecs)('DirectReader for $name', ({ codec, messages }) => {
   const reader = (): DirectReader => directReaderFor(codec)!;
