@@ -35,6 +35,13 @@ export class LogError extends Error {
   }
 }
 
+/** An option whose value is not what it must be: `` `key` must be <expected>, got <value> ``. */
+export function invalidOption(key: string, value: unknown, expected: string): LogError {
+  return new LogError('LOG_INVALID_OPTION', `\`${key}\` must be ${expected}, got ${String(value)}`, {
+    context: { key, value },
+  });
+}
+
 /** A format string that cannot be compiled: a bad `%` spec, `{}` field or `$` placeholder. */
 export class FormatError extends LogError {
   override name = 'FormatError';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { LogError } from './errors.js';
+import { invalidOption, LogError } from './errors.js';
 import { Handler, type HandlerOptions } from './handler.js';
 import type { LogRecord } from './record.js';
 import { FileSink } from './sink.js';
@@ -124,23 +124,13 @@ type Namer = (defaultName: string) => string;
 
 function checkNamer(value: unknown): Namer | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'function') {
-    throw new LogError('LOG_INVALID_OPTION', `\`namer\` must be a function, got ${typeof value}`, {
-      context: { key: 'namer', value },
-    });
-  }
+  if (typeof value !== 'function') throw invalidOption('namer', value, 'a function');
   return value as Namer;
 }
 
 function nonNegativeInt(value: unknown, key: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new LogError(
-      'LOG_INVALID_OPTION',
-      `\`${key}\` must be a non-negative integer, got ${String(value)}`,
-      {
-        context: { key, value },
-      },
-    );
+    throw invalidOption(key, value, 'a non-negative integer');
   }
   return value;
 }
@@ -275,15 +265,8 @@ export class TimedRotatingFileHandler extends FileHandler {
     }
     this.when = when;
     const interval = options.interval ?? 1;
-    if (!Number.isInteger(interval) || interval < 1) {
-      throw new LogError(
-        'LOG_INVALID_OPTION',
-        `\`interval\` must be a positive integer, got ${String(interval)}`,
-        {
-          context: { key: 'interval', value: interval },
-        },
-      );
-    }
+    if (!Number.isInteger(interval) || interval < 1)
+      throw invalidOption('interval', interval, 'a positive integer');
     this.interval = unit * (when === 'midnight' || when.startsWith('W') ? 1 : interval);
     this.backupCount = nonNegativeInt(options.backupCount ?? 0, 'backupCount');
     this.utc = options.utc ?? false;

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { basename } from 'node:path';
 import { type ConnectionPolicy, StreamConnection, type StreamTarget } from './connection.js';
-import { LogError } from './errors.js';
+import { invalidOption, LogError } from './errors.js';
 import { Handler, type HandlerOptions } from './handler.js';
 import { CRITICAL, DEBUG, ERROR, INFO, WARNING } from './levels.js';
 import { formatError, type LogRecord } from './record.js';
@@ -49,12 +49,6 @@ export interface SocketHandlerOptions extends HandlerOptions {
 
 const SOCKET_KEYS = ['retryStart', 'retryMax', 'retryFactor', 'maxQueue'];
 
-function invalidOption(key: string, value: unknown, expected: string): LogError {
-  return new LogError('LOG_INVALID_OPTION', `\`${key}\` must be ${expected}, got ${String(value)}`, {
-    context: { key, value },
-  });
-}
-
 function numberAtLeast(
   o: Record<string, unknown>,
   key: string,
@@ -81,9 +75,7 @@ function policyOf(o: SocketHandlerOptions): ConnectionPolicy {
 
 function checkPort(port: unknown): number {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new LogError('LOG_INVALID_OPTION', `A port must be an integer 0-65535, got ${String(port)}`, {
-      context: { key: 'port', value: port },
-    });
+    throw invalidOption('port', port, 'an integer 0-65535');
   }
   return port;
 }

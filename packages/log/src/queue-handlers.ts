@@ -1,4 +1,4 @@
-import { LogError } from './errors.js';
+import { invalidOption, LogError } from './errors.js';
 import { Handler, type HandlerOptions } from './handler.js';
 import { ERROR, type LevelLike, checkLevel } from './levels.js';
 import { type LogRecord, makeLogRecord } from './record.js';
@@ -27,11 +27,7 @@ export class MemoryHandler extends Handler {
   constructor(capacity: number, options: MemoryHandlerOptions = {}) {
     super(options, ['flushLevel', 'target', 'flushOnClose']);
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new LogError(
-        'LOG_INVALID_OPTION',
-        `capacity must be a positive integer, got ${String(capacity)}`,
-        { context: { key: 'capacity', value: capacity } },
-      );
+      throw invalidOption('capacity', capacity, 'a positive integer');
     }
     this.capacity = capacity;
     this.flushLevel = checkLevel(options.flushLevel ?? ERROR);
