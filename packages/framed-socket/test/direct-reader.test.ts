@@ -10,19 +10,29 @@ import {
   VarintLengthCodec,
 } from '../src/index.js';
 
-/** Plays the kernel: each read copies at most `sizes[i]` bytes into the buffer the reader offers. */
-function readAll(reader: DirectReader, bytes: Buffer, sizes: number[] = [], out: Buffer[] = []): Buffer[] {
+/**
+ * Plays the kernel: each read copies at most `sizes[i]` bytes (when `sizes` is empty, as much as
+ * the buffer the reader offers holds) into that buffer. Returns the number of reads.
+ */
+function feed(reader: DirectReader, bytes: Buffer, sizes: number[], out: Buffer[]): number {
   let off = 0;
-  let i = 0;
+  let reads = 0;
   while (off < bytes.length) {
     const target = reader.readBuffer();
     expect(target.length).toBeGreaterThan(0);
-    const cap = sizes.length > 0 ? Math.max(1, sizes[i++ % sizes.length]!) : target.length;
+    const cap = sizes.length > 0 ? Math.max(1, sizes[reads % sizes.length]!) : target.length;
     const k = Math.min(target.length, bytes.length - off, cap);
     bytes.copy(target, 0, off, off + k);
     off += k;
     reader.commit(k, out);
+    reads++;
   }
+  return reads;
+}
+
+/** {@link feed}, then the end of the stream: every message decoded. */
+function readAll(reader: DirectReader, bytes: Buffer, sizes: number[] = [], out: Buffer[] = []): Buffer[] {
+  feed(reader, bytes, sizes, out);
   for (const m of reader.end()) out.push(m);
   return out;
 }
@@ -130,18 +140,9 @@ describe('DirectReader', () => {
     const r = directReaderFor(codec)!;
     const frames = 50_000;
     const bytes = codec.encodeAll(Array.from({ length: frames }, () => Buffer.alloc(16, 1)));
-    let reads = 0;
-    let off = 0;
     const out: Buffer[] = [];
     // The kernel holds everything: each read fills the buffer it is offered.
-    while (off < bytes.length) {
-      const target = r.readBuffer();
-      const k = Math.min(target.length, bytes.length - off);
-      bytes.copy(target, 0, off, off + k);
-      off += k;
-      r.commit(k, out);
-      reads++;
-    }
+    const reads = feed(r, bytes, [], out);
     expect(out).toHaveLength(frames);
     // 1 MB in reads of at least 16 KiB (a few short ones where a frame crossed a slab end).
     expect(reads).toBeLessThan((2 * bytes.length) / (16 * 1024));
