@@ -415,17 +415,9 @@ export class Parser {
     outer: while (a < n) {
       c = s.charCodeAt(a);
       if (a === start && (c === LF || c === CR)) {
-        // An empty line is an empty row.
-        a = c === CR && a + 1 < n && s.charCodeAt(a + 1) === LF ? a + 2 : a + 1;
-        rows.push(row);
-        rowLines.push(++line);
-        done = line;
-        records++;
-        row = newRow();
-        start = a;
-        continue;
-      }
-      if (c === q) {
+        // An empty line is an empty row: the line break at j ends it.
+        j = a;
+      } else if (c === q) {
         // Quoted field: jump from quote to quote; a doubled quote is one quote of the text.
         let field = '';
         let k = a + 1;
