@@ -165,7 +165,7 @@ export class Parser {
     let j = 0;
     let nextLF = -1;
     let nextCR = -1;
-    const qChar = q === -1 ? '' : String.fromCharCode(q);
+    const qChar = this.qChar;
     const fastOk = this.fastOk;
     // After the fast path stops at a record it does not take, the state machine reads that record.
     let slow = false;
