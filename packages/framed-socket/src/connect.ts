@@ -5,7 +5,7 @@ import { directReaderFor } from './codecs/direct-reader.js';
 import { LengthPrefixedCodec } from './codecs/length-prefixed.js';
 import { type ConnectionSettings, FramedConnection, ReadSink, wrapSocketError } from './connection.js';
 import { AbortedError, InvalidOptionError, TimeoutError } from './errors.js';
-import { checkKeys, intOption, timeoutOption } from './options.js';
+import { checkKeys, flagOption, intOption, timeoutOption } from './options.js';
 
 /** Options shared by clients and server connections. */
 export interface FramingOptions {
@@ -85,14 +85,6 @@ export function codecOption(value: unknown): Codec {
     throw new InvalidOptionError('codec', 'must be a codec such as new LengthPrefixedCodec()');
   }
   return c;
-}
-
-/** Validates a boolean option that defaults to true. */
-export function flagOption(name: string, value: unknown): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean')
-    throw new InvalidOptionError(name, `must be a boolean, got ${String(value)}`);
-  return value;
 }
 
 /**

@@ -26,6 +26,14 @@ export function timeoutOption(name: string, value: unknown): number {
   return value;
 }
 
+/** Validates a boolean option that defaults to true. */
+export function flagOption(name: string, value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean')
+    throw new InvalidOptionError(name, `must be a boolean, got ${String(value)}`);
+  return value;
+}
+
 /** Accepts strings (UTF-8) and any `Uint8Array`/`Buffer`; returns a Buffer view without copying. */
 export function toBuffer(message: Uint8Array | string): Buffer {
   if (typeof message === 'string') return Buffer.from(message, 'utf8');

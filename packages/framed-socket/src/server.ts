@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
-import { connectionSettings, type FramingOptions, flagOption, readSinkFor } from './connect.js';
+import { connectionSettings, type FramingOptions, readSinkFor } from './connect.js';
 import { FramedConnection, type ReadSink } from './connection.js';
 import { ConnectionClosedError, FramingError, InvalidOptionError } from './errors.js';
-import { checkKeys, intOption, timeoutOption } from './options.js';
+import { checkKeys, flagOption, intOption, timeoutOption } from './options.js';
 
 /** Options of {@link createServer}. */
 export interface ServerOptions extends FramingOptions {
