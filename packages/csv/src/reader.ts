@@ -113,26 +113,30 @@ const SLICE = 1 << 16;
 export class ChunkDecoder {
   private decoder: InstanceType<typeof TextDecoder> | undefined;
   private first = true;
-  /** The encoding maps bytes 0x00-0x7F to the same characters (UTF-8, or the single-byte windows-1252). */
-  private readonly asciiSafe: boolean;
+  /**
+   * The encoding maps bytes 0x00-0x7F to the same characters (UTF-8, or the single-byte windows-1252).
+   * Set with the decoder, from its resolved encoding name, at the first byte chunk.
+   */
+  private asciiSafe = false;
   /** The TextDecoder holds no partial character, so an ASCII chunk may skip it. */
   private clean = true;
 
-  constructor(private readonly settings: ReadSettings) {
-    const name = new TextDecoder(settings.encoding).encoding;
-    this.asciiSafe = name === 'utf-8' || name === 'windows-1252';
-  }
+  constructor(private readonly settings: ReadSettings) {}
 
   text(chunk: string | Uint8Array): string {
     let text: string;
     if (typeof chunk === 'string') text = chunk;
     else if (chunk instanceof Uint8Array) {
+      if (this.decoder === undefined) {
+        this.decoder = new TextDecoder(this.settings.encoding, { ignoreBOM: true });
+        const name = this.decoder.encoding;
+        this.asciiSafe = name === 'utf-8' || name === 'windows-1252';
+      }
       if (this.asciiSafe && this.clean && isAscii(chunk)) {
         // Pure ASCII reads the same in every encoding here; latin1 is a plain byte-to-char copy,
         // several times faster than a UTF-8 decode.
         text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
       } else {
-        this.decoder ??= new TextDecoder(this.settings.encoding, { ignoreBOM: true });
         text = this.decoder.decode(chunk, { stream: true });
         // A decoder that has just read an ASCII byte is between characters (an unfinished sequence
         // before it became U+FFFD). After any other byte, play safe and keep using the decoder.
