@@ -2,20 +2,10 @@ import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { stringify } from '../src/index.js';
+import { rng } from '../test/oracle.js';
 
 /** Where generated benchmark inputs live (gitignored). */
 export const DATA_DIR = fileURLToPath(new URL('../.bench-data/', import.meta.url));
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   'Ana',
