@@ -1,20 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Quoting } from '../src/index.js';
+import type { DialectOptions } from '../src/index.js';
 
 const SCRIPT = fileURLToPath(new URL('./python/oracle.py', import.meta.url));
 
-/** A dialect as Python's keyword arguments. */
-export interface PyDialect {
-  delimiter?: string;
-  quotechar?: string | null;
-  escapechar?: string | null;
-  doublequote?: boolean;
-  skipinitialspace?: boolean;
-  lineterminator?: string;
-  quoting?: Quoting;
-  strict?: boolean;
-}
+/** A dialect as Python's keyword arguments: the formatting options, without a dialect to start from. */
+export type PyDialect = Omit<DialectOptions, 'dialect'>;
 
 export type PyField = string | { n: string };
 export type PyCase =
