@@ -5,6 +5,7 @@ import { CsvError } from '../src/errors.js';
 import { type Field, Parser } from '../src/parser.js';
 import { ChunkDecoder, reader, readSettings } from '../src/reader.js';
 import { Formatter } from '../src/writer.js';
+import { pieceBounds } from './cuts.js';
 
 // The parser reads whole records with indexOf where the dialect allows it, and the writer quotes
 // QUOTE_MINIMAL fields with two native calls. Both must give exactly what the general state machine
@@ -19,14 +20,7 @@ interface Outcome {
 
 function run(text: string, cuts: number[], options: DialectOptions, limit: number, fast: boolean): Outcome {
   const parser = new Parser(makeDialect(options), limit, fast);
-  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let prev = 0;
-  for (const p of points) {
-    pieces.push(text.slice(prev, p));
-    prev = p;
-  }
-  pieces.push(text.slice(prev));
+  const pieces = pieceBounds(text.length, cuts).map(([a, b]) => text.slice(a, b));
   const rows: [Field[], number][] = [];
   const drain = () => {
     const [got, lines] = parser.take();
@@ -205,14 +199,10 @@ describe('decoder ASCII fast path', () => {
         fc.boolean(),
         (pieces, cuts, encoding, keepBom) => {
           const bytes = Uint8Array.from(pieces.flat());
-          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-          const chunks: Uint8Array[] = [];
-          let prev = 0;
-          for (const p of [...points, bytes.length]) {
-            // Plain Uint8Arrays at an offset, and Buffers: both kinds of byte chunk.
-            chunks.push(p % 2 === 0 ? bytes.subarray(prev, p) : Buffer.from(bytes.subarray(prev, p)));
-            prev = p;
-          }
+          // Plain Uint8Arrays at an offset, and Buffers: both kinds of byte chunk.
+          const chunks = pieceBounds(bytes.length, cuts).map(([a, b]) =>
+            b % 2 === 0 ? bytes.subarray(a, b) : Buffer.from(bytes.subarray(a, b)),
+          );
           expect(decodeAll(chunks, encoding, keepBom)).toBe(reference(bytes, encoding, keepBom));
         },
       ),

@@ -17,6 +17,7 @@ import {
   reader,
   stringify,
 } from '../src/index.js';
+import { pieceBounds } from './cuts.js';
 
 const TRICKY = [
   'a,b\r\n"c\r\nd","e ""f"""\r\n\r\n,\r\n"",x\r\n',
@@ -70,14 +71,7 @@ describe('reader: chunk boundaries', () => {
         (rows, delimiter, quotechar, lineterminator, cuts) => {
           const options = { delimiter, quotechar, lineterminator };
           const text = stringify(rows, options);
-          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-          const chunks: string[] = [];
-          let prev = 0;
-          for (const p of points) {
-            chunks.push(text.slice(prev, p));
-            prev = p;
-          }
-          chunks.push(text.slice(prev));
+          const chunks = pieceBounds(text.length, cuts).map(([a, b]) => text.slice(a, b));
           expect(rowsOf(chunks, options)).toEqual(rows);
         },
       ),
