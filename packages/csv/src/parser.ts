@@ -49,6 +49,18 @@ function findOr(s: string, ch: string, from: number, n: number): number {
   return k === -1 || k > n ? n : k;
 }
 
+/** Index of the first `stop`, `e`, CR or LF in `s` from `i`, or `n`; none of them sorts above `max`. */
+function scan(s: string, i: number, n: number, max: number, stop: number, e: number): number {
+  let j = i;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    // Most characters sort above every special one: a single comparison lets them through.
+    if (c <= max && (c === stop || c === LF || c === CR || c === e)) break;
+    j++;
+  }
+  return j;
+}
+
 /**
  * Python's csv reader as a resumable state machine over text chunks. Chunks may split the input
  * anywhere; a CR at the end of a chunk is held back until the next chunk shows whether an LF follows,
@@ -223,17 +235,8 @@ export class Parser {
             this.escapedLineEnd = false;
             break;
           case IN_FIELD:
-            j = i;
-            while (j < n) {
-              c = s.charCodeAt(j);
-              // Most characters sort above every special one: a single comparison lets them through.
-              if (c > maxPlain) {
-                j++;
-                continue;
-              }
-              if (c === d || c === LF || c === CR || c === e) break;
-              j++;
-            }
+            j = scan(s, i, n, maxPlain, d, e);
+            c = j < n ? s.charCodeAt(j) : 0;
             if (j > i) {
               field = field === '' ? s.slice(i, j) : field + s.slice(i, j);
               if (field.length > limit) this.tooLarge(j);
@@ -295,19 +298,10 @@ export class Parser {
               j = findOr(s, qChar, i, n);
               if (nextLF < j) j = nextLF;
               if (nextCR < j) j = nextCR;
-              c = j < n ? s.charCodeAt(j) : 0;
             } else {
-              j = i;
-              while (j < n) {
-                c = s.charCodeAt(j);
-                if (c > maxQuoted) {
-                  j++;
-                  continue;
-                }
-                if (c === q || c === e || c === LF || c === CR) break;
-                j++;
-              }
+              j = scan(s, i, n, maxQuoted, q, e);
             }
+            c = j < n ? s.charCodeAt(j) : 0;
             if (j > i) {
               field = field === '' ? s.slice(i, j) : field + s.slice(i, j);
               if (field.length > limit) this.tooLarge(j);
