@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Codec, FrameDecoder } from './codecs/codec.js';
 import type { DirectReader } from './codecs/direct-reader.js';
-import { LengthPrefixedCodec } from './codecs/length-prefixed.js';
+import { LengthPrefixedCodec, lengthPrefixedHeader } from './codecs/length-prefixed.js';
+import { isBe32 } from './codecs/prefix-decoder.js';
 import {
   AbortedError,
   ConnectionClosedError,
@@ -209,11 +210,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     this.#sink = sink;
     this.#decoder = sink ? sink.reader : settings.codec.createDecoder();
     const codec = settings.codec;
-    this.#be32 =
-      codec instanceof LengthPrefixedCodec &&
-      codec.lengthBytes === 4 &&
-      codec.endian === 'big' &&
-      !codec.lengthIncludesHeader;
+    this.#be32 = codec instanceof LengthPrefixedCodec && isBe32(lengthPrefixedHeader(codec));
     this.#hwm = settings.highWaterMark;
     this.#closedPromise = new Promise<void>((resolve) => {
       socket.once('close', () => {

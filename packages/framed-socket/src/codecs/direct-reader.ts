@@ -3,8 +3,8 @@ import { FrameTooLargeError, InvalidFrameError, UnexpectedEofError } from '../er
 import { ChunkList } from './chunk-list.js';
 import { asBuffer, type Codec, EMPTY, type FrameDecoder } from './codec.js';
 import { FixedLengthCodec } from './fixed-length.js';
-import { LengthPrefixedCodec, VarintLengthCodec } from './length-prefixed.js';
-import { type HeaderSpec, MAX_VARINT_BYTES, readFixedLength, varintSize } from './prefix-decoder.js';
+import { LengthPrefixedCodec, lengthPrefixedHeader, VarintLengthCodec } from './length-prefixed.js';
+import { type HeaderSpec, isBe32, MAX_VARINT_BYTES, readFixedLength, varintSize } from './prefix-decoder.js';
 
 /** Smallest read buffer handed to the socket at a frame boundary. */
 const MIN_READ = 16 * 1024;
@@ -68,7 +68,7 @@ export class DirectReader implements FrameDecoder {
   constructor(spec: HeaderSpec, maxLength: number) {
     this.#spec = spec;
     this.#maxLength = maxLength;
-    this.#be32 = spec.type === 'fixed' && spec.bytes === 4 && !spec.little && !spec.includesHeader;
+    this.#be32 = isBe32(spec);
   }
 
   get buffered(): number {
@@ -268,15 +268,7 @@ export class DirectReader implements FrameDecoder {
 /** A {@link DirectReader} for the built-in length-carrying codecs, or null for any other codec. */
 export function directReaderFor(codec: Codec): DirectReader | null {
   if (codec instanceof LengthPrefixedCodec) {
-    return new DirectReader(
-      {
-        type: 'fixed',
-        bytes: codec.lengthBytes,
-        little: codec.endian === 'little',
-        includesHeader: codec.lengthIncludesHeader,
-      },
-      codec.maxLength,
-    );
+    return new DirectReader(lengthPrefixedHeader(codec), codec.maxLength);
   }
   if (codec instanceof VarintLengthCodec) return new DirectReader({ type: 'varint' }, codec.maxLength);
   if (codec instanceof FixedLengthCodec)

@@ -1,7 +1,7 @@
 import { FrameTooLargeError, InvalidOptionError } from '../errors.js';
 import { checkKeys, intOption } from '../options.js';
 import { BaseCodec, EMPTY, type FrameDecoder } from './codec.js';
-import { PrefixDecoder, varintSize } from './prefix-decoder.js';
+import { type FixedHeader, PrefixDecoder, varintSize } from './prefix-decoder.js';
 
 /** 16 MiB: the default `maxLength` of the length-carrying codecs. */
 export const DEFAULT_MAX_LENGTH = 16 * 1024 * 1024;
@@ -93,16 +93,18 @@ export class LengthPrefixedCodec extends BaseCodec {
   }
 
   createDecoder(): FrameDecoder {
-    return new PrefixDecoder(
-      {
-        type: 'fixed',
-        bytes: this.lengthBytes,
-        little: this.endian === 'little',
-        includesHeader: this.lengthIncludesHeader,
-      },
-      this.maxLength,
-    );
+    return new PrefixDecoder(lengthPrefixedHeader(this), this.maxLength);
   }
+}
+
+/** The header spec the decoders read a {@link LengthPrefixedCodec}'s frames with. */
+export function lengthPrefixedHeader(codec: LengthPrefixedCodec): FixedHeader {
+  return {
+    type: 'fixed',
+    bytes: codec.lengthBytes,
+    little: codec.endian === 'little',
+    includesHeader: codec.lengthIncludesHeader,
+  };
 }
 
 /** Options of {@link VarintLengthCodec}. */

@@ -158,6 +158,14 @@ export class PrefixDecoder implements FrameDecoder {
 export type FixedHeader = Extract<HeaderSpec, { type: 'fixed' }>;
 
 /**
+ * Whether `spec` is the default format (4-byte big-endian length, header not counted), which the
+ * per-message paths (the zero-copy reader, a connection's writes) read and write inline.
+ */
+export function isBe32(spec: HeaderSpec): boolean {
+  return spec.type === 'fixed' && spec.bytes === 4 && !spec.little && !spec.includesHeader;
+}
+
+/**
  * Reads a fixed-size length field at `at` (all of its bytes are there) and returns the body length
  * it announces, after the `lengthIncludesHeader` adjustment; throws {@link InvalidFrameError} for a
  * length shorter than its own header and {@link FrameTooLargeError} above `maxLength`.
