@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
+import { directReaderFor } from './codecs/direct-reader.js';
 import { connectionSettings, type FramingOptions, readSinkFor } from './connect.js';
 import { FramedConnection, type ReadSink } from './connection.js';
 import { ConnectionClosedError, FramingError, InvalidOptionError } from './errors.js';
@@ -107,7 +108,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
     const zeroCopy =
       flagOption('zeroCopyReads', options.zeroCopyReads) &&
       !options.tls &&
-      readSinkFor(settings.codec, true) !== null;
+      directReaderFor(settings.codec) !== null;
     const accept = (accepted: net.Socket): void => {
       let socket = accepted;
       let sink: ReadSink | null = null;
