@@ -88,11 +88,10 @@ export function codecOption(value: unknown): Codec {
 }
 
 /**
- * A sink for reads straight into message buffers, when the codec allows it and the option is on;
- * null means the socket reads the default way.
+ * A sink for reads straight into message buffers, when the codec allows it; null means the socket
+ * reads the default way.
  */
-export function readSinkFor(codec: Codec, zeroCopyReads: boolean): ReadSink | null {
-  if (!zeroCopyReads) return null;
+export function readSinkFor(codec: Codec): ReadSink | null {
   const reader = directReaderFor(codec);
   return reader ? new ReadSink(reader) : null;
 }
@@ -148,7 +147,7 @@ export function connect(options: ConnectOptions): Promise<FramedConnection> {
       };
       socket = tls.connect(tlsOptions);
     } else {
-      sink = readSinkFor(settings.codec, zeroCopyReads);
+      sink = zeroCopyReads ? readSinkFor(settings.codec) : null;
       socket = net.connect({ ...base, allowHalfOpen: true, ...(sink ? { onread: sink.onread } : {}) });
     }
     let timer: NodeJS.Timeout | undefined;

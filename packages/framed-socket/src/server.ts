@@ -114,7 +114,7 @@ export class FramedServer extends EventEmitter<FramedServerEvents> {
       let sink: ReadSink | null = null;
       if (zeroCopy) {
         // The server was created with pauseOnConnect: nothing has been read from `accepted` yet.
-        sink = readSinkFor(settings.codec, true);
+        sink = readSinkFor(settings.codec);
         const adopted = sink ? adoptAccepted(accepted, sink) : null;
         if (adopted) socket = adopted;
         else {
