@@ -10,6 +10,7 @@ import { Lock, WorkerPool, limit, map } from '../src/index.js';
 import hash from './hash-task.mjs';
 
 const hashTask = fileURLToPath(new URL('./hash-task.mjs', import.meta.url));
+const emptyTask = fileURLToPath(new URL('./empty-task.mjs', import.meta.url));
 const mapChild = fileURLToPath(new URL('./map-child.mjs', import.meta.url));
 // The memory children load the build when there is one (plain node: nothing but the package in
 // memory), else the sources through tsx, whose own memory then shows in both peers' figures.
@@ -34,6 +35,8 @@ function child(peer: string, n: number): { seconds: number; maxRssMb: number } {
 // Pools are started once (warm) and shared by the pool scenarios; their threads count as CPU time.
 const size = 2;
 let cbPool: WorkerPool<{ data: Uint8Array; rounds: number }, string>;
+// Same tasks, a module that does nothing: the most tasks/s the pool itself can move on this machine.
+let cbEmptyPool: WorkerPool<{ data: Uint8Array; rounds: number }, string>;
 let piscina: Piscina;
 let tinypool: Tinypool;
 const small: { data: Uint8Array; rounds: number }[] = [];
@@ -41,6 +44,7 @@ const heavy: { data: Uint8Array; rounds: number }[] = [];
 
 async function startPools(quick: boolean): Promise<void> {
   cbPool = new WorkerPool({ filename: hashTask, size, name: 'bench', execArgv });
+  cbEmptyPool = new WorkerPool({ filename: emptyTask, size, name: 'bench-empty', execArgv });
   piscina = new Piscina({ filename: hashTask, minThreads: size, maxThreads: size });
   tinypool = new Tinypool({ filename: hashTask, minThreads: size, maxThreads: size });
   small.length = 0;
@@ -49,12 +53,14 @@ async function startPools(quick: boolean): Promise<void> {
   for (let i = 0; i < 8; i++) heavy.push({ data: randomBytes(1 << 20), rounds: quick ? 5 : 40 });
   // Warm every pool so thread start-up is not measured.
   await Promise.all(
-    [cbPool, piscina, tinypool].map((p) => Promise.all(small.slice(0, 100).map((t) => p.run(t)))),
+    [cbPool, cbEmptyPool, piscina, tinypool].map((p) =>
+      Promise.all(small.slice(0, 100).map((t) => p.run(t))),
+    ),
   );
 }
 
 async function stopPools(): Promise<void> {
-  await Promise.all([cbPool.close(), piscina.destroy(), tinypool.destroy()]);
+  await Promise.all([cbPool.close(), cbEmptyPool.close(), piscina.destroy(), tinypool.destroy()]);
 }
 
 function cpuSeconds(before: NodeJS.CpuUsage): number {
@@ -185,6 +191,8 @@ await runSuite({
         'main thread': () => timedCpu(() => small.map((t) => hash(t)), small.length),
         '@cb/concurrency WorkerPool': () =>
           timedCpu(() => Promise.all(small.map((t) => cbPool.run(t))), small.length),
+        '@cb/concurrency WorkerPool, empty task (the pool alone)': () =>
+          timedCpu(() => Promise.all(small.map((t) => cbEmptyPool.run(t))), small.length),
         piscina: () => timedCpu(() => Promise.all(small.map((t) => piscina.run(t))), small.length),
         tinypool: () => timedCpu(() => Promise.all(small.map((t) => tinypool.run(t))), small.length),
       },
