@@ -16,6 +16,7 @@ export {
   unregisterDialect,
 } from './dialect.js';
 export { CsvError, type CsvErrorCode, type CsvErrorContext, CsvParseError, CsvWriteError } from './errors.js';
+export { type FileChunksOptions, fileChunks } from './file.js';
 export type { Field } from './parser.js';
 export {
   CsvReader,
