@@ -636,7 +636,14 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     const n = msgs.length;
     while (i < n && this.#waiters.length > 0) this.#waiters.shift()!.resolve(msgs[i++]!);
     if (i === n) return;
-    this.#queue.push(i === 0 ? msgs : msgs.slice(i));
+    if (i === 0) this.#queue.push(msgs);
+    else if (this.#queued === 0) {
+      // Readers wait only while the queue is empty, so the rest of `msgs` starts the queue: mark
+      // where instead of copying them into a new array.
+      this.#queue = [msgs];
+      this.#qHead = 0;
+      this.#qPos = i;
+    } else this.#queue.push(msgs.slice(i));
     this.#queued += n - i;
     if (!this.#paused && this.#queued >= this.#hwm) {
       this.#paused = true;

@@ -381,6 +381,31 @@ describe('connect + createServer', () => {
     await conn.close();
   });
 
+  it('readers waiting before a read take its first messages; the rest queue in order, then the next read', async () => {
+    const codec = new LengthPrefixedCodec();
+    let peer!: net.Socket;
+    const raw = net.createServer((s) => {
+      peer = s;
+    });
+    const port = await listenRaw(raw);
+    const conn = await client(port, { codec });
+    await until(() => peer !== undefined);
+    const waiting = [conn.receive(), conn.receive()];
+    const first = Array.from({ length: 7 }, (_, i) => `a${i}`);
+    const second = Array.from({ length: 5 }, (_, i) => `b${i}`);
+    // One write of 7 frames: two go to the waiting readers, five are queued from that read.
+    peer.write(codec.encodeAll(first));
+    expect((await Promise.all(waiting)).map(String)).toEqual(['a0', 'a1']);
+    expect(String(await conn.receive())).toBe('a2');
+    peer.write(codec.encodeAll(second));
+    const got: string[] = [];
+    for await (const m of conn.messages()) {
+      got.push(String(m));
+      if (got.length === 9) break;
+    }
+    expect(got).toEqual([...first.slice(3), ...second]);
+  });
+
   it('counts bytes and frames both ways', async () => {
     const { port } = await echoServer();
     const conn: FramedConnection = await client(port);

@@ -191,6 +191,98 @@ describe('DirectReader', () => {
     expect(() => r.end()).toThrow(FrameTooLargeError);
   });
 
+  it('decodes the default format like the chunk-list decoder: runs of whole frames, empty ones, an oversize header mid-read', () => {
+    // The default format has its own loop for the whole frames of a read; a small maxLength puts
+    // oversize headers after some whole frames of the same read, where the frame count matters.
+    // Messages are read out as soon as they are handed over (a message handed out before all of
+    // its bytes arrived would show other bytes), and a stream may end inside a frame.
+    const small = new LengthPrefixedCodec({ maxLength: 40 });
+    const bodyArb = fc.uint8Array({ maxLength: 40 }).map((u) => Buffer.from(u));
+    const frameArb = fc.oneof(
+      { weight: 8, arbitrary: bodyArb.map((b) => small.encode(b)) },
+      {
+        weight: 1,
+        arbitrary: fc.integer({ min: 41, max: 2 ** 32 - 1 }).map((n) => {
+          const h = Buffer.alloc(4);
+          h.writeUInt32BE(n);
+          return h;
+        }),
+      },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 3 }).map((u) => Buffer.from(u)) },
+    );
+    const cutFrameArb = fc.tuple(bodyArb, fc.integer({ min: 1, max: 44 })).map(([b, cut]) => {
+      const f = small.encode(b);
+      return f.subarray(0, Math.max(0, f.length - cut));
+    });
+    const seen = (out: Buffer[], from: number, log: string[]): number => {
+      for (let i = from; i < out.length; i++) log.push(out[i]!.toString('hex'));
+      return out.length;
+    };
+    const result = (log: string[], run: () => void): { messages: string[]; error: unknown } => {
+      const r = outcome(run);
+      return { messages: log, error: r.error };
+    };
+    fc.assert(
+      fc.property(
+        fc.array(frameArb, { maxLength: 30 }),
+        fc.option(cutFrameArb),
+        fc.array(fc.integer({ min: 1, max: 200 }), { maxLength: 8 }),
+        (parts, cut, sizes) => {
+          const bytes = Buffer.concat(cut ? [...parts, cut] : parts);
+          const want: string[] = [];
+          const expected = result(want, () => {
+            const d = small.createDecoder();
+            const out: Buffer[] = [];
+            let n = 0;
+            let off = 0;
+            let i = 0;
+            while (off < bytes.length) {
+              const k = sizes.length > 0 ? sizes[i++ % sizes.length]! : bytes.length;
+              try {
+                d.push(bytes.subarray(off, off + k), out);
+              } finally {
+                n = seen(out, n, want);
+              }
+              off += k;
+            }
+            out.push(...d.end());
+            seen(out, n, want);
+          });
+          const got: string[] = [];
+          const actual = result(got, () => {
+            const r = directReaderFor(small)!;
+            const out: Buffer[] = [];
+            let n = 0;
+            let off = 0;
+            let reads = 0;
+            while (off < bytes.length) {
+              const target = r.readBuffer();
+              const cap = sizes.length > 0 ? sizes[reads++ % sizes.length]! : target.length;
+              const k = Math.min(target.length, bytes.length - off, cap);
+              bytes.copy(target, 0, off, off + k);
+              off += k;
+              try {
+                r.commit(k, out);
+              } finally {
+                n = seen(out, n, got);
+              }
+            }
+            out.push(...r.end());
+            seen(out, n, got);
+          });
+          expect(actual).toEqual(expected);
+          const viaPush = outcome((out) => {
+            const r = directReaderFor(small)!;
+            r.push(bytes, out);
+            out.push(...r.end());
+          });
+          expect(viaPush).toEqual({ messages: expected.messages, error: expected.error });
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('is only made for the codecs that carry a length', () => {
     expect(directReaderFor(new DelimitedCodec('\n'))).toBeNull();
     expect(directReaderFor(new VarintLengthCodec())).not.toBeNull();

