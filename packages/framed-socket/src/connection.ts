@@ -16,6 +16,12 @@ import { toBuffer } from './options.js';
 
 /** Bodies at least this large are written from the caller's buffer instead of being copied. */
 const LARGE_BODY = 16 * 1024;
+/**
+ * Bodies up to this size are copied into the arena byte by byte; larger ones with
+ * `Uint8Array#set`. Measured on Node 20: the loop costs about 1 ns a byte, `set` about 11 ns up
+ * to a few hundred bytes (and 1-2 ns less than `Buffer#copy` at every size).
+ */
+const BYTE_LOOP_MAX = 12;
 /** Size of the buffers small frames are coalesced into. */
 const ARENA_SIZE = 64 * 1024;
 /**
@@ -201,6 +207,8 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   readonly #sink: ReadSink | null;
   /** The default format (4-byte big-endian length, header not counted): headers written inline. */
   readonly #be32: boolean;
+  /** Largest body the default format's short path copies into the arena (-1: other formats). */
+  readonly #smallMax: number;
 
   /** @internal Use {@link connect}, a server's `onConnection`, or {@link wrapSocket}. */
   constructor(socket: Socket, settings: ConnectionSettings, sink: ReadSink | null = null) {
@@ -211,6 +219,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     this.#decoder = sink ? sink.reader : settings.codec.createDecoder();
     const codec = settings.codec;
     this.#be32 = codec instanceof LengthPrefixedCodec && isBe32(lengthPrefixedHeader(codec));
+    this.#smallMax = this.#be32 ? Math.min(LARGE_BODY - 1, codec.maxLength) : -1;
     this.#hwm = settings.highWaterMark;
     this.#closedPromise = new Promise<void>((resolve) => {
       socket.once('close', () => {
@@ -476,6 +485,31 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
 
   #enqueue(message: Uint8Array | string): void {
     const body = toBuffer(message);
+    const n = body.length;
+    if (n <= this.#smallMax) {
+      // The default format and a body that is copied (within maxLength): the bytes the general
+      // path below writes, with fewer branches (a test compares the two byte for byte).
+      let arena = this.#arena;
+      let pos = this.#arenaPos;
+      if (arena.length - pos < n + 4) {
+        this.#cutArena();
+        arena = Buffer.allocUnsafe(ARENA_SIZE);
+        this.#arena = arena;
+        this.#arenaStart = 0;
+        pos = 0;
+      }
+      arena[pos] = n >>> 24;
+      arena[pos + 1] = (n >>> 16) & 255;
+      arena[pos + 2] = (n >>> 8) & 255;
+      arena[pos + 3] = n & 255;
+      pos += 4;
+      if (n <= BYTE_LOOP_MAX) for (let i = 0; i < n; i++) arena[pos + i] = body[i]!;
+      else arena.set(body, pos);
+      this.#arenaPos = pos + n;
+      this.#pendingBytes += n + 4;
+      if (!this.#batch) this.#batch = deferred();
+      return;
+    }
     const codec = this.codec;
     const be32 = this.#be32;
     let head: number;
@@ -510,13 +544,12 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
       this.#cutArena();
       this.#segments.push(body);
       pos = this.#arenaPos;
-    } else if (body.length <= 32) {
-      // A byte loop beats the native copy call for tiny bodies.
+    } else if (body.length <= BYTE_LOOP_MAX) {
       const arena = this.#arena;
       for (let i = 0; i < body.length; i++) arena[pos + i] = body[i]!;
       pos += body.length;
     } else {
-      body.copy(this.#arena, pos);
+      this.#arena.set(body, pos);
       pos += body.length;
     }
     if (trailer.length > 0) {

@@ -211,6 +211,7 @@ describe('zero-copy reads', () => {
       new LengthPrefixedCodec({ lengthIncludesHeader: true, maxLength: 100_000 }),
     ],
     ['varint', new VarintLengthCodec({ maxLength: 100_000 })],
+    ['4-byte big-endian, maxLength 20 (inline up to maxLength)', new LengthPrefixedCodec({ maxLength: 20 })],
   ])('%s: a connection writes exactly what codec.encodeAll writes', async (_name, codec) => {
     const received: Buffer[] = [];
     let bytes = 0;
@@ -228,15 +229,27 @@ describe('zero-copy reads', () => {
       fc.asyncProperty(
         fc.array(
           fc.oneof(
-            fc.nat({ max: 300 }),
-            fc.integer({ min: 16 * 1024, max: Math.min(70_000, codec.maxLength) }),
+            fc.nat({ max: Math.min(300, codec.maxLength) }),
+            ...(codec.maxLength > 300
+              ? [
+                  fc.integer({ min: 300, max: 16 * 1024 - 1 }),
+                  fc.integer({ min: 16 * 1024, max: Math.min(70_000, codec.maxLength) }),
+                ]
+              : []),
           ),
           {
             maxLength: 12,
           },
         ),
         async (sizes) => {
-          const messages = sizes.map((n, i) => Buffer.alloc(n, i + 1));
+          // Buffers, plain Uint8Arrays and strings: every kind of message send() takes.
+          const messages = sizes.map((n, i) =>
+            i % 3 === 0
+              ? Buffer.alloc(n, i + 1)
+              : i % 3 === 1
+                ? new Uint8Array(n).fill(i + 1)
+                : 'x'.repeat(n),
+          );
           received.length = 0;
           bytes = 0;
           const expected = codec.encodeAll(messages);
@@ -257,5 +270,40 @@ describe('zero-copy reads', () => {
     }
     expect(sendError).toBeInstanceOf(FrameTooLargeError);
     expect(sendError).toEqual(encodeError);
+  });
+  it('many small frames sent in one tick fill several write buffers and leave byte-exact', async () => {
+    const codec = new LengthPrefixedCodec();
+    /** Sends `messages` in one tick on a fresh connection; resolves with the bytes that arrived. */
+    const wire = async (messages: Buffer[], expectedLength: number): Promise<Buffer> => {
+      const received: Buffer[] = [];
+      let bytes = 0;
+      const port = await listenRaw(
+        net.createServer((s) =>
+          s.on('data', (d: Buffer) => {
+            received.push(d);
+            bytes += d.length;
+          }),
+        ),
+      );
+      const conn = await connect({ host: '127.0.0.1', port, codec });
+      defer(() => conn.destroy());
+      let last: Promise<void> = Promise.resolve();
+      for (const m of messages) last = conn.send(m);
+      await last;
+      await until(() => bytes >= expectedLength);
+      return Buffer.concat(received);
+    };
+    // 3,276 frames of 16 bytes fill 65,520 bytes of a 64 KiB write buffer, leaving 16: the next
+    // frame (4-byte header + body) fits exactly with a 12-byte body, is one byte short with 13.
+    const sixteen = Array.from({ length: 3276 }, (_, i) => Buffer.alloc(16, i % 251));
+    for (const tail of [12, 13, 16, 40]) {
+      const messages = [...sixteen, Buffer.alloc(tail, 7), ...sixteen.slice(0, 100)];
+      const expected = codec.encodeAll(messages);
+      expect((await wire(messages, expected.length)).equals(expected)).toBe(true);
+    }
+    // About 740 KB in 40,000 frames of 0 to 29 bytes: buffers cut at frame boundaries anywhere.
+    const messages = Array.from({ length: 40_000 }, (_, i) => Buffer.alloc((i * 7) % 30, i % 251));
+    const expected = codec.encodeAll(messages);
+    expect((await wire(messages, expected.length)).equals(expected)).toBe(true);
   });
 });
