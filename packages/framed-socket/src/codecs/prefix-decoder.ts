@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { FrameTooLargeError, InvalidFrameError, UnexpectedEofError } from '../errors.js';
 import { ChunkList } from './chunk-list.js';
 import { asBuffer, EMPTY, type FrameDecoder } from './codec.js';
+import { makeView } from './view.js';
 
 /** How a frame announces its body length. */
 export type HeaderSpec =
@@ -118,8 +119,8 @@ export class PrefixDecoder implements FrameDecoder {
         const need = this.#bodyLen - body.length;
         const avail = len - off;
         if (body.length === 0 && avail >= need) {
-          // A view made with Buffer.from, as in DirectReader.commit (cheaper than subarray).
-          out.push(Buffer.from(memory, base + off, need));
+          // A view made by makeView, as in DirectReader.commit (cheaper than subarray).
+          out.push(makeView(memory, base + off, need));
           off += need;
         } else if (avail < need) {
           body.push(buf.subarray(off));
