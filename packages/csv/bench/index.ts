@@ -38,8 +38,8 @@ async function cbReader(kind: Kind): Promise<number> {
   return bytes / 1e6;
 }
 
-// Python's csv.reader iterates an open file synchronously; this is the same thing in Node: 64 KiB
-// chunks read with fs.readSync (fileChunks), rows taken one by one with for ... of.
+// Python's csv.reader iterates an open file synchronously; this is the same thing in Node: 32 KiB
+// chunks read with fs.readSync (fileChunks' default), rows taken one by one with for ... of.
 function cbReaderSync(kind: Kind): number {
   const { path, bytes } = file(kind);
   let n = 0;

@@ -36,6 +36,11 @@ describe('fileChunks', () => {
     expect(Buffer.concat(chunks)).toEqual(readFileSync(path));
   });
 
+  it('reads 32 KiB at a time by default', () => {
+    const path = write('default.csv', Buffer.alloc(40_000, 'a'));
+    expect([...fileChunks(path)].map((c) => c.length)).toEqual([32_768, 40_000 - 32_768]);
+  });
+
   it('gives a new buffer for every chunk, so kept chunks stay intact', () => {
     const path = write('keep.csv', 'abcdefghij');
     const chunks = [...fileChunks(path, { chunkSize: 3 })];
