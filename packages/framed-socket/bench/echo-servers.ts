@@ -8,14 +8,12 @@ import { createServer, LengthPrefixedCodec } from '../src/index.js';
 // (the "one thread" scenario), so the two setups differ only in where the server runs.
 
 /** Which Node peer's echo server to run. */
-export type ServerKind = 'framed-socket' | 'net-write-per-frame' | 'it-length-prefixed' | 'net-raw-pipe';
-
-export const SERVER_KINDS: readonly ServerKind[] = [
-  'framed-socket',
-  'net-write-per-frame',
-  'it-length-prefixed',
-  'net-raw-pipe',
-];
+export type ServerKind =
+  | 'framed-socket'
+  | 'framed-socket-batches'
+  | 'net-write-per-frame'
+  | 'it-length-prefixed'
+  | 'net-raw-pipe';
 
 /** A listening echo server on 127.0.0.1. */
 export interface EchoServer {
@@ -91,6 +89,17 @@ export async function startEchoServer(kind: ServerKind): Promise<EchoServer> {
         codec,
         async onConnection(conn) {
           for await (const m of conn.messages()) void conn.send(m);
+        },
+      });
+      const addr = (await server.listen(0, '127.0.0.1')) as net.AddressInfo;
+      return { port: addr.port, close: () => server.close() };
+    }
+    case 'framed-socket-batches': {
+      // The opt-in batches(): one await per group of arrived messages instead of one per message.
+      const server = createServer({
+        codec,
+        async onConnection(conn) {
+          for await (const batch of conn.batches()) for (const m of batch) void conn.send(m);
         },
       });
       const addr = (await server.listen(0, '127.0.0.1')) as net.AddressInfo;

@@ -188,6 +188,33 @@ async function framedSocketClient(c: Case, port: number): Promise<number> {
   return seconds;
 }
 
+/** The same client reading with the opt-in `batches()`: one await per group of echoes. */
+async function framedSocketBatchesClient(c: Case, port: number): Promise<number> {
+  const conn = await connect({ host: '127.0.0.1', port, codec });
+  const msg = Buffer.alloc(c.size, 120);
+  const progress: Progress = { sent: 0, received: 0, wake: null };
+  const t0 = performance.now();
+  const reader = (async () => {
+    for await (const batch of conn.batches()) {
+      for (const m of batch) if (m.length !== c.size) throw new Error('bad echo');
+      progress.received += batch.length;
+      if (progress.received === c.n) break;
+      notify(progress, c.window);
+    }
+  })();
+  await pace(
+    c,
+    (k) => {
+      for (let i = 0; i < k; i++) void conn.send(msg);
+    },
+    progress,
+    reader,
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  await conn.close();
+  return seconds;
+}
+
 /** Node `net`, one write() per frame, a hand-written decoder. */
 async function writePerFrameClient(c: Case, port: number): Promise<number> {
   const sock = await dial(port);
@@ -279,6 +306,7 @@ async function rawPipeClient(c: Case, port: number): Promise<number> {
 
 const CLIENTS: Record<ServerKind, (c: Case, port: number) => Promise<number>> = {
   'framed-socket': framedSocketClient,
+  'framed-socket-batches': framedSocketBatchesClient,
   'net-write-per-frame': writePerFrameClient,
   'it-length-prefixed': itLengthPrefixedClient,
   'net-raw-pipe': rawPipeClient,
@@ -309,6 +337,7 @@ function scenario(name: string, size: number, nFull: number, nQuick: number, whe
     };
   const peers: Record<string, (ctx: { quick: boolean }) => Promise<{ work: number; seconds: number }>> = {
     '@cb/framed-socket': node('framed-socket'),
+    '@cb/framed-socket, batches() (opt-in)': node('framed-socket-batches'),
     'net, write per frame': node('net-write-per-frame'),
     'it-length-prefixed': node('it-length-prefixed'),
     'python3 batched': async ({ quick }) => sample(make(quick), python(make(quick), 'batched')),

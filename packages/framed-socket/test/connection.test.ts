@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import net from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -404,6 +405,108 @@ describe('connect + createServer', () => {
       if (got.length === 9) break;
     }
     expect(got).toEqual([...first.slice(3), ...second]);
+  });
+
+  it('batches() yields the same messages as messages(), in order, however the bytes arrive', async () => {
+    const codec = new LengthPrefixedCodec();
+    const peers: net.Socket[] = [];
+    const raw = net.createServer((s) => {
+      peers.push(s);
+    });
+    const port = await listenRaw(raw);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.uint8Array({ maxLength: 40 }).map((u) => Buffer.from(u)),
+          { maxLength: 300 },
+        ),
+        fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 6 }),
+        async (messages, cuts) => {
+          const bytes = codec.encodeAll(messages);
+          const got: { flat: string[]; batches: number }[] = [];
+          for (const grouped of [true, false]) {
+            const conn = await client(port, { codec });
+            await until(() => peers.length > 0);
+            const peer = peers.shift()!;
+            // Writes of the given sizes, each in its own macrotask, then end of stream.
+            void (async () => {
+              for (let off = 0, i = 0; off < bytes.length; i++) {
+                const k = cuts[i % cuts.length]!;
+                peer.write(bytes.subarray(off, off + k));
+                off += k;
+                await new Promise((r) => setImmediate(r));
+              }
+              peer.end();
+            })();
+            const flat: string[] = [];
+            let batches = 0;
+            if (grouped) {
+              for await (const batch of conn.batches()) {
+                expect(batch.length).toBeGreaterThan(0);
+                batches++;
+                for (const m of batch) flat.push(m.toString('hex'));
+              }
+            } else {
+              for await (const m of conn.messages()) flat.push(m.toString('hex'));
+            }
+            got.push({ flat, batches });
+            await conn.close();
+          }
+          expect(got[0]!.flat).toEqual(messages.map((m) => m.toString('hex')));
+          expect(got[1]!.flat).toEqual(got[0]!.flat);
+          expect(got[0]!.batches).toBeLessThanOrEqual(messages.length);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('batches() after waiting readers, under highWaterMark pauses, and breaking out leaves the connection open', async () => {
+    const TOTAL = 5000;
+    const pad = 'x'.repeat(200);
+    const { port } = await startServer({
+      async onConnection(conn) {
+        const first = await conn.receive();
+        let last: Promise<void> | undefined;
+        for (let i = 0; i < TOTAL; i++) last = conn.send(`${String(first)} ${i} ${pad}`);
+        await last;
+        await conn.end();
+      },
+    });
+    const conn = await client(port, { highWaterMark: 16 });
+    const key = (m: Buffer) => String(m).split(' ').slice(0, 2).join(' ');
+    const waiting = conn.receive();
+    await conn.send('m');
+    expect(key(await waiting)).toBe('m 0');
+    // About 1 MB: reading pauses with some of it queued; taking a batch resumes reading.
+    await until(() => conn.socket.isPaused());
+    const seen: string[] = ['m 0'];
+    for await (const batch of conn.batches()) {
+      for (const m of batch) seen.push(key(m));
+      break;
+    }
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.length).toBeLessThan(TOTAL);
+    expect(key(await conn.receive())).toBe(`m ${seen.length}`);
+    seen.push(`m ${seen.length}`);
+    for await (const batch of conn.batches()) for (const m of batch) seen.push(key(m));
+    expect(seen).toEqual(Array.from({ length: TOTAL }, (_, i) => `m ${i}`));
+    await expect(conn.batches().next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it('batches() throws UNEXPECTED_EOF, after the whole messages, when the peer closes mid-frame', async () => {
+    const codec = new LengthPrefixedCodec();
+    const raw = net.createServer((s) => {
+      s.end(Buffer.concat([codec.encodeAll(['a', 'bc']), codec.encode('cut').subarray(0, 5)]));
+    });
+    const port = await listenRaw(raw);
+    const conn = await client(port, { codec });
+    const got: string[] = [];
+    const err = await (async () => {
+      for await (const batch of conn.batches()) for (const m of batch) got.push(String(m));
+    })().catch((e: unknown) => e);
+    expect(got).toEqual(['a', 'bc']);
+    expect(err).toMatchObject({ code: 'UNEXPECTED_EOF' });
   });
 
   it('counts bytes and frames both ways', async () => {
