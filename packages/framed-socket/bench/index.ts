@@ -337,6 +337,7 @@ function scenario(name: string, size: number, nFull: number, nQuick: number, whe
     };
   const peers: Record<string, (ctx: { quick: boolean }) => Promise<{ work: number; seconds: number }>> = {
     '@cb/framed-socket': node('framed-socket'),
+    // The opt-in way to read many small messages; the row above (messages()) is the default.
     '@cb/framed-socket, batches() (opt-in)': node('framed-socket-batches'),
     'net, write per frame': node('net-write-per-frame'),
     'it-length-prefixed': node('it-length-prefixed'),
