@@ -289,6 +289,13 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
     let done = false;
     const it: IterableIterator<F[]> = {
       next: (): IteratorResult<F[]> => {
+        // A row of the parsed batch, without the loop and try of the general path below.
+        const pos = this.pos;
+        if (pos < this.batch.length) {
+          this.pos = pos + 1;
+          this.lineNum = this.batchLines[pos]!;
+          return { value: this.batch[pos]!, done: false };
+        }
         if (done) return { value: undefined, done: true };
         try {
           for (;;) {
@@ -311,6 +318,7 @@ export class CsvReader<F extends Field = string> implements Iterable<F[]>, Async
       return: (): IteratorResult<F[]> => {
         if (!done) {
           done = true;
+          this.batch = [];
           chunks.return?.();
         }
         return { value: undefined, done: true };

@@ -119,6 +119,19 @@ describe('reader: sources', () => {
     ]);
   });
 
+  it('iterates synchronously with the line of every row, and ends for good after return()', () => {
+    const r = reader(['a\n"b\nc"\nd\ne\n', 'f\n']);
+    const it = r[Symbol.iterator]();
+    expect(it.next()).toEqual({ value: ['a'], done: false });
+    expect(r.lineNum).toBe(1);
+    expect(it.next()).toEqual({ value: ['b\nc'], done: false });
+    expect(r.lineNum).toBe(3);
+    // Rows of the same parsed batch are still waiting: return() drops them.
+    expect(it.return?.()).toEqual({ value: undefined, done: true });
+    expect(it.next()).toEqual({ value: undefined, done: true });
+    expect(r.lineNum).toBe(3);
+  });
+
   it('hands out rows in batches with the same rows and the line of the last one', async () => {
     const text = 'a\n"b\nc"\nd\n'.repeat(1000);
     const chunks = Array.from({ length: 20 }, (_, k) => text.slice(k * 500, (k + 1) * 500));
