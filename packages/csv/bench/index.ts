@@ -38,7 +38,7 @@ async function cbReader(kind: Kind): Promise<number> {
   return bytes / 1e6;
 }
 
-// Python's csv.reader iterates an open file synchronously; this is the same thing in Node: 32 KiB
+// Python's csv.reader iterates an open file synchronously; this is the same thing in Node: 64 KiB
 // chunks read with fs.readSync (fileChunks' default), rows taken one by one with for ... of.
 function cbReaderSync(kind: Kind): number {
   const { path, bytes } = file(kind);

@@ -3,11 +3,7 @@ import { CsvError } from './errors.js';
 
 /** Options of {@link fileChunks}. */
 export interface FileChunksOptions {
-  /**
-   * Bytes read per chunk (a positive integer). 32 KiB read 1% to 3% faster than 64 KiB here (the
-   * chunk and its decoded text stay in the CPU cache while they are parsed); 256 KiB was 20% slower.
-   * @default 32768
-   */
+  /** Bytes read per chunk (a positive integer), the chunk size of Node's file streams. @default 65536 */
   chunkSize?: number;
 }
 
@@ -29,7 +25,7 @@ export function fileChunks(path: PathLike, options: FileChunksOptions = {}): Ite
   for (const key of Object.keys(options)) {
     if (!FILE_CHUNKS_KEYS.has(key)) throw new TypeError(`Unknown fileChunks option \`${key}\``);
   }
-  const size = options.chunkSize ?? 1 << 15;
+  const size = options.chunkSize ?? 1 << 16;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) {
     throw new CsvError('CSV_INVALID_OPTION', '`chunkSize` must be a positive integer', { value: size });
   }
