@@ -59,7 +59,17 @@ async function startPools(quick: boolean): Promise<void> {
   );
 }
 
+let pools: Promise<void> | undefined;
+
+/** Starts the pools for whichever pool scenario runs first (either may run alone with --filter). */
+function ensurePools(quick: boolean): Promise<void> {
+  pools ??= startPools(quick);
+  return pools;
+}
+
 async function stopPools(): Promise<void> {
+  if (!pools) return;
+  pools = undefined;
   await Promise.all([cbPool.close(), cbEmptyPool.close(), piscina.destroy(), tinypool.destroy()]);
 }
 
@@ -186,7 +196,7 @@ await runSuite({
       unit: 'tasks/s',
       baseline: 'main thread',
       compare: ['piscina', 'tinypool'],
-      setup: ({ quick }) => startPools(quick),
+      setup: ({ quick }) => ensurePools(quick),
       peers: {
         'main thread': () => timedCpu(() => small.map((t) => hash(t)), small.length),
         '@cb/concurrency WorkerPool': () =>
@@ -202,6 +212,7 @@ await runSuite({
       unit: 'tasks/s',
       baseline: 'main thread',
       compare: ['piscina'],
+      setup: ({ quick }) => ensurePools(quick),
       teardown: stopPools,
       peers: {
         'main thread': () => timedCpu(() => heavy.map((t) => hash(t)), heavy.length),
