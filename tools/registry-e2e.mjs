@@ -6,7 +6,10 @@
 // consumer project outside the workspace, installs only that package (plus the peer dependencies it
 // declares) from the registry and proves that, for every subpath in its `exports` map, an ESM
 // `import`, a CJS `require` and TypeScript type checks (moduleResolution node16 and bundler) work.
-// The registry is stopped by PID whatever happens. A new package is covered without editing this file.
+// A package may also keep smoke scripts in `e2e/smoke.mjs` and `e2e/smoke.cjs` (not published): they
+// are copied into its consumer project and run there with node, to prove the installed builds work,
+// not only load. The registry is stopped by PID whatever happens. A new package is covered without
+// editing this file.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -117,7 +120,7 @@ function specifier(name, sub) {
   return sub === '.' ? name : `${name}/${sub.slice(2)}`;
 }
 
-function checkConsumer({ manifest }, consumerRoot, registryUrl, npmrc) {
+function checkConsumer({ manifest, dir: pkgDir }, consumerRoot, registryUrl, npmrc) {
   const name = manifest.name;
   const dir = join(consumerRoot, name.replace('@', '').replace('/', '__'));
   mkdirSync(dir, { recursive: true });
@@ -135,6 +138,14 @@ function checkConsumer({ manifest }, consumerRoot, registryUrl, npmrc) {
   const installed = JSON.parse(readFileSync(join(dir, 'node_modules', ...name.split('/'), 'package.json'), 'utf8'));
   if (installed.version !== manifest.version) {
     throw new E2eError(name, 'npm install', `installed ${installed.version}, expected ${manifest.version}`);
+  }
+  const smokes = [];
+  for (const smoke of ['smoke.mjs', 'smoke.cjs']) {
+    const source = join(pkgDir, 'e2e', smoke);
+    if (!existsSync(source)) continue;
+    writeFileSync(join(dir, smoke), readFileSync(source));
+    run(process.execPath, [smoke], { cwd: dir, pkg: name, step: `e2e/${smoke}` });
+    smokes.push(`e2e/${smoke}`);
   }
   const specs = subpaths(installed).map((sub) => specifier(name, sub));
   const results = [];
@@ -184,7 +195,7 @@ function checkConsumer({ manifest }, consumerRoot, registryUrl, npmrc) {
   );
   run(process.execPath, [tscBin, '-p', 'tsconfig.node16.json'], { cwd: dir, pkg: name, step: 'tsc (moduleResolution node16)' });
   run(process.execPath, [tscBin, '-p', 'tsconfig.bundler.json'], { cwd: dir, pkg: name, step: 'tsc (moduleResolution bundler)' });
-  return results;
+  return { results, smokes };
 }
 
 async function main() {
@@ -275,9 +286,10 @@ async function main() {
     const consumers = join(temp, 'consumers');
     for (const pkg of packages) {
       const t0 = Date.now();
-      const results = checkConsumer(pkg, consumers, `${url}/`, npmrc);
+      const { results, smokes } = checkConsumer(pkg, consumers, `${url}/`, npmrc);
       const detail = results.map((r) => `${r.spec} (${r.count} exports)`).join(', ');
-      log(`ok ${pkg.manifest.name}@${pkg.manifest.version}: ESM import, CJS require, tsc node16 + bundler for ${detail} [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
+      const ran = smokes.length > 0 ? `; ran ${smokes.join(', ')}` : '';
+      log(`ok ${pkg.manifest.name}@${pkg.manifest.version}: ESM import, CJS require, tsc node16 + bundler for ${detail}${ran} [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
     }
     log(`registry:e2e passed for ${packages.length} packages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (err) {
