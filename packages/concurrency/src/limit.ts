@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
+import Queue from 'yocto-queue';
 import { AbortError } from './errors.js';
 import { abortErrorFor, checkCount, checkKeys, checkSignal } from './options.js';
 
@@ -34,6 +35,60 @@ function clearAndCapture(clear: () => void): unknown {
     AbortSignal.abort = abort;
   }
   return made;
+}
+
+/**
+ * Runs p-limit's `clearQueue()` (created with `rejectOnClear`) so that each call it drops rejects with
+ * an error of its own: p-limit takes each dropped call from its queue, a yocto-queue, and calls that
+ * entry's `reject` with one shared error. For the length of this synchronous call, `dequeue` hands
+ * out entries whose `reject` passes `errorFor()` instead. Returns how many entries it saw.
+ */
+function clearEach(clear: () => void, errorFor: () => unknown): number {
+  const proto = Queue.prototype as { dequeue(this: unknown): unknown };
+  const dequeue = proto.dequeue;
+  let seen = 0;
+  proto.dequeue = function dequeueOwnError(this: unknown) {
+    const entry = dequeue.call(this) as { reject?: unknown } | undefined;
+    if (entry !== null && typeof entry === 'object' && typeof entry.reject === 'function') {
+      const reject = entry.reject as (error: unknown) => void;
+      entry.reject = () => reject(errorFor());
+      seen++;
+    }
+    return entry;
+  };
+  try {
+    clear();
+  } finally {
+    proto.dequeue = dequeue;
+  }
+  return seen;
+}
+
+let clearsEach: boolean | undefined;
+
+/** @internal Whether this process's limiters give cleared calls their own errors without a `catch` per call. */
+export function clearsEachCall(): boolean {
+  return canClearEach();
+}
+
+/**
+ * Whether `clearEach()` reaches p-limit's queue: true when p-limit and this package load the same
+ * yocto-queue (the dependency range is p-limit's own, so npm and pnpm install one copy). Checked once,
+ * on a throwaway limiter with one call running forever and one queued. When it is false, every call
+ * pays for a `catch` that swaps the shared error instead (see `ownError`).
+ */
+function canClearEach(): boolean {
+  if (clearsEach === undefined) {
+    const probe = pLimit({ concurrency: 1, rejectOnClear: true });
+    void probe(() => new Promise<void>(() => {}));
+    probe(() => undefined).catch(() => {});
+    clearsEach =
+      clearEach(
+        () => probe.clearQueue(),
+        () => new Error('probe'),
+      ) === 1;
+  }
+  return clearsEach;
 }
 
 /** The error a call's caller sees: its own `AbortError` when the queue was cleared, else `error`. */
@@ -107,16 +162,27 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     checkKeys(concurrency, LIMIT_KEYS, 'limit');
     n = concurrency.concurrency;
   }
-  // p-limit queues, runs and keeps the caller's async context; the one promise added per call
-  // (`catch`) only replaces the error of a call dropped by clearQueue() with its own AbortError.
+  // p-limit queues, runs and keeps the caller's async context. A call dropped by clearQueue() gets
+  // its own AbortError from clearEach(), so each call returns p-limit's own promise; only where
+  // that cannot work does each call add a `catch` that swaps p-limit's shared error.
   const inner = pLimit({
     concurrency: checkCount(n, 'limit', 'concurrency', 1, true),
     rejectOnClear: true,
   });
-  const limited = (<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A) => {
-    if (typeof fn !== 'function') return Promise.reject(new TypeError('limit: expected a function to run'));
-    return inner(fn, ...args).catch(rethrowOwn);
-  }) as LimitFunction;
+  const ownErrors = canClearEach();
+  const limited = (
+    ownErrors
+      ? <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A) => {
+          if (typeof fn !== 'function')
+            return Promise.reject(new TypeError('limit: expected a function to run'));
+          return inner(fn, ...args);
+        }
+      : <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A) => {
+          if (typeof fn !== 'function')
+            return Promise.reject(new TypeError('limit: expected a function to run'));
+          return inner(fn, ...args).catch(rethrowOwn);
+        }
+  ) as LimitFunction;
   const run = <R>(
     fn: (signal: AbortSignal | undefined) => R | PromiseLike<R>,
     options?: LimitRunOptions,
@@ -169,6 +235,16 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
       value(reason?: unknown) {
         // Only calls still in p-limit's queue are dropped; ones it dequeued are about to run.
         if (inner.pendingCount === 0) return;
+        if (ownErrors) {
+          clearEach(
+            () => inner.clearQueue(),
+            () =>
+              new AbortError('limit: the call was removed from the queue by clearQueue()', {
+                cause: reason,
+              }),
+          );
+          return;
+        }
         const shared = clearAndCapture(() => inner.clearQueue());
         if (typeof shared === 'object' && shared !== null) clearedBy.set(shared, { reason });
       },

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AbortError, ConcurrencyError, limit, map, mapUnordered } from '../src/index.js';
+import { clearsEachCall } from '../src/limit.js';
+import { clearQueueContract } from './limit-clear.shared.js';
 import { tick } from './helpers.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -21,40 +23,6 @@ describe('limit()', () => {
     expect(cap.pendingCount).toBe(8);
     expect(await all).toEqual(Array.from({ length: 10 }, (_, i) => i * 2));
     expect(peak).toBe(2);
-  });
-
-  it('clearQueue() rejects each pending call with its own AbortError', async () => {
-    const cap = limit(1);
-    const running = cap(() => sleep(10).then(() => 'done'));
-    const pending = [cap(() => 1), cap(() => 2)];
-    cap.clearQueue('shutting down');
-    const errors = await Promise.all(pending.map((p) => p.catch((e: unknown) => e)));
-    for (const e of errors) {
-      expect(e).toBeInstanceOf(AbortError);
-      expect((e as AbortError).cause).toBe('shutting down');
-    }
-    expect(errors[0]).not.toBe(errors[1]);
-    expect(await running).toBe('done');
-    expect(cap.pendingCount).toBe(0);
-  });
-
-  it('clearQueue() leaves AbortSignal.abort as it was, and clears calls of its own limiter only', async () => {
-    const abort = AbortSignal.abort;
-    const cap = limit(1);
-    const other = limit(1);
-    const gate = cap(() => sleep(5));
-    const otherGate = other(() => sleep(5));
-    const mine = cap(() => 'mine');
-    const theirs = other(() => 'theirs');
-    cap.clearQueue('stop');
-    expect(AbortSignal.abort).toBe(abort);
-    expect(AbortSignal.abort().aborted).toBe(true);
-    await expect(mine).rejects.toBeInstanceOf(AbortError);
-    expect(await theirs).toBe('theirs');
-    await Promise.all([gate, otherGate]);
-    // Nothing queued: clearing again is a no-op.
-    cap.clearQueue();
-    expect(await cap(() => 'after')).toBe('after');
   });
 
   it('passes through errors of calls that ran, even AbortErrors', async () => {
@@ -317,18 +285,12 @@ describe('map() with a synchronous fn', () => {
   });
 });
 
-describe('limit() clearQueue timing', () => {
-  it('does not reject a call p-limit already dequeued, even if it has not run yet', async () => {
-    const cap = limit(2);
-    const a = cap(async () => 'a');
-    const b = cap(async () => 'b');
-    const c = cap(async () => 'c');
-    cap.clearQueue();
-    expect(await a).toBe('a');
-    expect(await b).toBe('b');
-    await expect(c).rejects.toBeInstanceOf(AbortError);
-    expect(await cap(async () => 'after')).toBe('after');
+describe('limit() clearQueue', () => {
+  it('gives cleared calls their own errors without a catch per call (one yocto-queue installed)', () => {
+    expect(clearsEachCall()).toBe(true);
   });
+
+  clearQueueContract(limit);
 });
 
 describe('limit().run with a signal', () => {
@@ -368,15 +330,6 @@ describe('limit().run with a signal', () => {
     const cap = limit(1);
     await expect(cap.run(() => 1, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
     expect(() => cap.run(() => 1, { timeout: 1 } as never)).toThrow(TypeError);
-  });
-
-  it('clearQueue() also rejects queued run() calls', async () => {
-    const cap = limit(1);
-    const first = cap.run(() => new Promise((r) => setTimeout(r, 5)));
-    const second = cap.run(() => 2, { signal: new AbortController().signal });
-    cap.clearQueue();
-    await expect(second).rejects.toBeInstanceOf(AbortError);
-    await first;
   });
 });
 
