@@ -6,9 +6,9 @@
 // consumer project outside the workspace, installs only that package (plus the peer dependencies it
 // declares) from the registry and proves that, for every subpath in its `exports` map, an ESM
 // `import`, a CJS `require` and TypeScript type checks (moduleResolution node16 and bundler) work.
-// A package may also keep smoke scripts in `e2e/smoke.mjs` and `e2e/smoke.cjs` (not published): they
-// are copied into its consumer project and run there with node, to prove the installed builds work,
-// not only load. The registry is stopped by PID whatever happens. A new package is covered without
+// A package may also keep smoke scripts in `e2e/smoke.mjs` and `e2e/smoke.cjs` (not published): its
+// e2e/ folder is copied into its consumer project and those run there with node, to prove the
+// installed builds work, not only load. The registry is stopped by PID whatever happens. A new package is covered without
 // editing this file.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -140,12 +140,14 @@ function checkConsumer({ manifest, dir: pkgDir }, consumerRoot, registryUrl, npm
     throw new E2eError(name, 'npm install', `installed ${installed.version}, expected ${manifest.version}`);
   }
   const smokes = [];
-  for (const smoke of ['smoke.mjs', 'smoke.cjs']) {
-    const source = join(pkgDir, 'e2e', smoke);
-    if (!existsSync(source)) continue;
-    writeFileSync(join(dir, smoke), readFileSync(source));
-    run(process.execPath, [smoke], { cwd: dir, pkg: name, step: `e2e/${smoke}` });
-    smokes.push(`e2e/${smoke}`);
+  const e2eDir = join(pkgDir, 'e2e');
+  if (existsSync(e2eDir)) {
+    for (const file of readdirSync(e2eDir)) writeFileSync(join(dir, file), readFileSync(join(e2eDir, file)));
+    for (const smoke of ['smoke.mjs', 'smoke.cjs']) {
+      if (!existsSync(join(e2eDir, smoke))) continue;
+      run(process.execPath, [smoke], { cwd: dir, pkg: name, step: `e2e/${smoke}` });
+      smokes.push(`e2e/${smoke}`);
+    }
   }
   const specs = subpaths(installed).map((sub) => specifier(name, sub));
   const results = [];
