@@ -91,13 +91,15 @@ function canClearEach(): boolean {
   return clearsEach;
 }
 
+/** The error of one call dropped by `clearQueue(reason)`. */
+function clearedError(reason: unknown): AbortError {
+  return new AbortError('limit: the call was removed from the queue by clearQueue()', { cause: reason });
+}
+
 /** The error a call's caller sees: its own `AbortError` when the queue was cleared, else `error`. */
 function ownError(error: unknown): unknown {
   const cleared = typeof error === 'object' && error !== null ? clearedBy.get(error) : undefined;
-  if (cleared === undefined) return error;
-  return new AbortError('limit: the call was removed from the queue by clearQueue()', {
-    cause: cleared.reason,
-  });
+  return cleared === undefined ? error : clearedError(cleared.reason);
 }
 
 function rethrowOwn(error: unknown): never {
@@ -170,19 +172,11 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
     rejectOnClear: true,
   });
   const ownErrors = canClearEach();
-  const limited = (
-    ownErrors
-      ? <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A) => {
-          if (typeof fn !== 'function')
-            return Promise.reject(new TypeError('limit: expected a function to run'));
-          return inner(fn, ...args);
-        }
-      : <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A) => {
-          if (typeof fn !== 'function')
-            return Promise.reject(new TypeError('limit: expected a function to run'));
-          return inner(fn, ...args).catch(rethrowOwn);
-        }
-  ) as LimitFunction;
+  const limited = (<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A) => {
+    if (typeof fn !== 'function') return Promise.reject(new TypeError('limit: expected a function to run'));
+    const call = inner(fn, ...args);
+    return ownErrors ? call : call.catch(rethrowOwn);
+  }) as LimitFunction;
   const run = <R>(
     fn: (signal: AbortSignal | undefined) => R | PromiseLike<R>,
     options?: LimitRunOptions,
@@ -238,10 +232,7 @@ export function limit(concurrency: number | LimitOptions): LimitFunction {
         if (ownErrors) {
           clearEach(
             () => inner.clearQueue(),
-            () =>
-              new AbortError('limit: the call was removed from the queue by clearQueue()', {
-                cause: reason,
-              }),
+            () => clearedError(reason),
           );
           return;
         }
