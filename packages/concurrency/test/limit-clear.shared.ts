@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
 import { AbortError, type limit as makeLimit } from '../src/index.js';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+import { sleep } from './helpers.js';
 
 /**
  * What `clearQueue()` promises, run against a given `limit`: the same tests cover the path where each

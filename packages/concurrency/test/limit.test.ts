@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, ConcurrencyError, limit, map, mapUnordered } from '../src/index.js';
 import { clearsEachCall } from '../src/limit.js';
 import { clearQueueContract } from './limit-clear.shared.js';
-import { tick } from './helpers.js';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+import { sleep, tick } from './helpers.js';
 
 describe('limit()', () => {
   it('runs at most n at once and reports activeCount/pendingCount', async () => {
