@@ -92,6 +92,22 @@ const registry = new Map<string, Dialect>([
   ['unix', Object.freeze({ ...EXCEL, lineterminator: '\n', quoting: QUOTE_ALL })],
 ]);
 
+/**
+ * Checks that `options` is an object whose keys are all `known` (or `extra`): anything else is a
+ * `TypeError` naming the option and `where` it was passed, as for every options object of this package.
+ */
+export function checkOptions(
+  options: unknown,
+  known: ReadonlySet<string>,
+  where: string,
+  extra: readonly string[] = [],
+): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!known.has(key) && !extra.includes(key)) throw new TypeError(`Unknown ${where} option \`${key}\``);
+  }
+}
+
 function invalid(message: string, value: unknown): CsvError {
   return new CsvError('CSV_INVALID_OPTION', message, { value });
 }

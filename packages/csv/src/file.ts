@@ -1,4 +1,5 @@
 import { closeSync, openSync, type PathLike, readSync } from 'node:fs';
+import { checkOptions } from './dialect.js';
 import { CsvError } from './errors.js';
 
 /** Options of {@link fileChunks}. */
@@ -21,10 +22,7 @@ const FILE_CHUNKS_KEYS = new Set<string>(['chunkSize']);
  * for (const row of reader(fileChunks('big.csv'))) count++;
  */
 export function fileChunks(path: PathLike, options: FileChunksOptions = {}): Iterable<Buffer> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!FILE_CHUNKS_KEYS.has(key)) throw new TypeError(`Unknown fileChunks option \`${key}\``);
-  }
+  checkOptions(options, FILE_CHUNKS_KEYS, 'fileChunks');
   const size = options.chunkSize ?? 1 << 16;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) {
     throw new CsvError('CSV_INVALID_OPTION', '`chunkSize` must be a positive integer', { value: size });

@@ -1,6 +1,13 @@
 import { isAscii } from 'node:buffer';
 import { addAbortSignal, Readable } from 'node:stream';
-import { type Dialect, type DialectOptions, DIALECT_KEYS, fieldSizeLimit, makeDialect } from './dialect.js';
+import {
+  checkOptions,
+  type Dialect,
+  type DialectOptions,
+  DIALECT_KEYS,
+  fieldSizeLimit,
+  makeDialect,
+} from './dialect.js';
 import { CsvError } from './errors.js';
 import { type Field, Parser } from './parser.js';
 
@@ -58,11 +65,7 @@ export interface ReadSettings {
 
 /** Normalizes reader options once; unknown keys are a TypeError, bad values a CsvError. */
 export function readSettings(options: ReaderOptions = {}, extraKeys: readonly string[] = []): ReadSettings {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!READER_KEYS.has(key) && !extraKeys.includes(key))
-      throw new TypeError(`Unknown reader option \`${key}\``);
-  }
+  checkOptions(options, READER_KEYS, 'reader', extraKeys);
   const { fieldSizeLimit: limit, keepBom, encoding, signal, ...rest } = options;
   const dialectOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rest)) if (!extraKeys.includes(key)) dialectOptions[key] = value;

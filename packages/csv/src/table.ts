@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { type Dialect, type DialectOptions, DIALECT_KEYS, makeDialect } from './dialect.js';
+import { checkOptions, type Dialect, type DialectOptions, DIALECT_KEYS, makeDialect } from './dialect.js';
 import { checkExtrasaction, checkFieldnames, formatRecords, RecordMapper, setKey } from './dict.js';
 import { CsvError } from './errors.js';
 import { type Field, Parser } from './parser.js';
@@ -270,10 +270,7 @@ export async function openTable<const K extends string = string>(
   options: OpenTableOptions<K> = {},
 ): Promise<CsvTable<K>> {
   if (typeof path !== 'string' || path === '') throw new TypeError('openTable() needs a file path');
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!TABLE_KEYS.has(key)) throw new TypeError(`Unknown openTable option \`${key}\``);
-  }
+  checkOptions(options, TABLE_KEYS, 'openTable');
   const {
     fieldnames,
     restval = '',

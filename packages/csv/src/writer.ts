@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import {
+  checkOptions,
   type Dialect,
   type DialectOptions,
   DIALECT_KEYS,
@@ -236,11 +237,10 @@ interface WriteSettings {
 
 /** Normalizes writer options; `extraKeys` are accepted and ignored (the caller handles them). */
 export function writeSettings(options: WriterOptions = {}, extraKeys: readonly string[] = []): WriteSettings {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  checkOptions(options, WRITER_KEYS, 'writer', extraKeys);
   const dialectOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (extraKeys.includes(key)) continue;
-    if (!WRITER_KEYS.has(key)) throw new TypeError(`Unknown writer option \`${key}\``);
     if (key !== 'writeBom' && key !== 'bufferSize' && key !== 'end' && key !== 'signal')
       dialectOptions[key] = value;
   }
