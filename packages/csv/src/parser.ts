@@ -400,13 +400,13 @@ export class Parser {
     let done = line;
     const rows = this.rows;
     const rowLines = this.rowLines;
-    let records = 0;
     let start = i;
     let row = newRow();
     // Index stores, not push(): V8 does not inline Array.prototype.push here, and the builtin call cost
     // more than any other part of reading a field.
     let cols = 0;
-    let nRows = rows.length;
+    const first = rows.length;
+    let nRows = first;
     let a = i;
     let c = 0;
     let j = 0;
@@ -475,7 +475,6 @@ export class Parser {
       rows[nRows] = row;
       rowLines[nRows++] = ++line;
       done = line;
-      records++;
       row = newRow();
       cols = 0;
       start = a;
@@ -484,9 +483,9 @@ export class Parser {
     this.nQ = nQ;
     this.nLF = nLF;
     this.nCR = nCR;
-    if (records > 0) {
+    if (nRows > first) {
       this.line = done;
-      this.records += records;
+      this.records += nRows - first;
       this.lineStart = this.offset + start;
     }
     return start;
