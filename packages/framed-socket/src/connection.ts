@@ -5,13 +5,7 @@ import type { Codec, FrameDecoder } from './codecs/codec.js';
 import type { DirectReader } from './codecs/direct-reader.js';
 import { LengthPrefixedCodec, lengthPrefixedHeader } from './codecs/length-prefixed.js';
 import { isBe32 } from './codecs/prefix-decoder.js';
-import {
-  AbortedError,
-  ConnectionClosedError,
-  FrameTooLargeError,
-  FramingError,
-  TimeoutError,
-} from './errors.js';
+import { AbortedError, ConnectionClosedError, FramingError, TimeoutError } from './errors.js';
 import { toBuffer } from './options.js';
 
 /** Bodies at least this large are written from the caller's buffer instead of being copied. */
@@ -205,9 +199,11 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
   #onAbort: (() => void) | null = null;
 
   readonly #sink: ReadSink | null;
-  /** The default format (4-byte big-endian length, header not counted): headers written inline. */
-  readonly #be32: boolean;
-  /** Largest body the default format's short path copies into the arena (-1: other formats). */
+  /**
+   * Largest body the short path of `#enqueue` copies into the arena with an inline header: bodies
+   * below LARGE_BODY within maxLength in the default format (4-byte big-endian length, header not
+   * counted); -1 for other formats.
+   */
   readonly #smallMax: number;
 
   /** @internal Use {@link connect}, a server's `onConnection`, or {@link wrapSocket}. */
@@ -218,8 +214,8 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     this.#sink = sink;
     this.#decoder = sink ? sink.reader : settings.codec.createDecoder();
     const codec = settings.codec;
-    this.#be32 = codec instanceof LengthPrefixedCodec && isBe32(lengthPrefixedHeader(codec));
-    this.#smallMax = this.#be32 ? Math.min(LARGE_BODY - 1, codec.maxLength) : -1;
+    const be32 = codec instanceof LengthPrefixedCodec && isBe32(lengthPrefixedHeader(codec));
+    this.#smallMax = be32 ? Math.min(LARGE_BODY - 1, codec.maxLength) : -1;
     this.#hwm = settings.highWaterMark;
     this.#closedPromise = new Promise<void>((resolve) => {
       socket.once('close', () => {
@@ -521,7 +517,8 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     const n = body.length;
     if (n <= this.#smallMax) {
       // The default format and a body that is copied (within maxLength): the bytes the general
-      // path below writes, with fewer branches (a test compares the two byte for byte).
+      // path below writes through the codec, with fewer branches (a test compares them byte for
+      // byte with codec.encodeAll).
       let arena = this.#arena;
       let pos = this.#arenaPos;
       if (arena.length - pos < n + 4) {
@@ -543,13 +540,11 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
       if (!this.#batch) this.#batch = deferred();
       return;
     }
+    // Every other frame: other formats, and in the default format the bodies the short path does
+    // not copy (LARGE_BODY and up, written from the caller's buffer, or above maxLength, which
+    // headerLength() rejects). Those are few, so the codec writes their header.
     const codec = this.codec;
-    const be32 = this.#be32;
-    let head: number;
-    if (be32) {
-      if (body.length > codec.maxLength) throw new FrameTooLargeError(body.length, codec.maxLength, -1);
-      head = 4;
-    } else head = codec.headerLength(body);
+    const head = codec.headerLength(body);
     const trailer = codec.trailer;
     const large = body.length >= LARGE_BODY;
     const inArena = large ? head + trailer.length : head + body.length + trailer.length;
@@ -562,16 +557,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     // headerLength() has validated the body: a codec without a header (delimited, fixed-length)
     // is not asked to validate it again (for a delimiter, a second scan of the body).
     let pos = this.#arenaPos;
-    if (be32) {
-      // What LengthPrefixedCodec.writeHeader writes, inline (this runs once per message).
-      const arena = this.#arena;
-      const n = body.length;
-      arena[pos] = n >>> 24;
-      arena[pos + 1] = (n >>> 16) & 255;
-      arena[pos + 2] = (n >>> 8) & 255;
-      arena[pos + 3] = n & 255;
-      pos += 4;
-    } else if (head > 0) pos = codec.writeHeader(body, this.#arena, pos);
+    if (head > 0) pos = codec.writeHeader(body, this.#arena, pos);
     if (large) {
       this.#arenaPos = pos;
       this.#cutArena();
