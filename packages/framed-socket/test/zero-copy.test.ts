@@ -44,6 +44,34 @@ async function roundTrip(conn: FramedConnection, messages: Buffer[]): Promise<Bu
   return got;
 }
 
+/**
+ * A raw server that keeps every byte it is sent: `take(length)` waits until `length` bytes have
+ * arrived and returns them all; `reset()` forgets what arrived so far.
+ */
+async function byteRecorder() {
+  let received: Buffer[] = [];
+  let bytes = 0;
+  const port = await listenRaw(
+    net.createServer((s) =>
+      s.on('data', (d: Buffer) => {
+        received.push(d);
+        bytes += d.length;
+      }),
+    ),
+  );
+  return {
+    port,
+    reset(): void {
+      received = [];
+      bytes = 0;
+    },
+    async take(length: number): Promise<Buffer> {
+      await until(() => bytes >= length);
+      return Buffer.concat(received);
+    },
+  };
+}
+
 const sizes = [0, 1, 16, 1000, 16 * 1024, 64 * 1024, 64 * 1024 + 4, 200_000, 1024 * 1024 + 1, 1_500_000];
 
 describe('zero-copy reads', () => {
@@ -213,17 +241,8 @@ describe('zero-copy reads', () => {
     ['varint', new VarintLengthCodec({ maxLength: 100_000 })],
     ['4-byte big-endian, maxLength 20 (inline up to maxLength)', new LengthPrefixedCodec({ maxLength: 20 })],
   ])('%s: a connection writes exactly what codec.encodeAll writes', async (_name, codec) => {
-    const received: Buffer[] = [];
-    let bytes = 0;
-    const port = await listenRaw(
-      net.createServer((s) =>
-        s.on('data', (d: Buffer) => {
-          received.push(d);
-          bytes += d.length;
-        }),
-      ),
-    );
-    const conn = await connect({ host: '127.0.0.1', port, codec });
+    const recorder = await byteRecorder();
+    const conn = await connect({ host: '127.0.0.1', port: recorder.port, codec });
     defer(() => conn.destroy());
     await fc.assert(
       fc.asyncProperty(
@@ -250,12 +269,10 @@ describe('zero-copy reads', () => {
                 ? new Uint8Array(n).fill(i + 1)
                 : 'x'.repeat(n),
           );
-          received.length = 0;
-          bytes = 0;
+          recorder.reset();
           const expected = codec.encodeAll(messages);
           await Promise.all(messages.map((m) => conn.send(m)));
-          await until(() => bytes >= expected.length);
-          expect(Buffer.concat(received).equals(expected)).toBe(true);
+          expect((await recorder.take(expected.length)).equals(expected)).toBe(true);
         },
       ),
       { numRuns: 25 },
@@ -275,23 +292,13 @@ describe('zero-copy reads', () => {
     const codec = new LengthPrefixedCodec();
     /** Sends `messages` in one tick on a fresh connection; resolves with the bytes that arrived. */
     const wire = async (messages: Buffer[], expectedLength: number): Promise<Buffer> => {
-      const received: Buffer[] = [];
-      let bytes = 0;
-      const port = await listenRaw(
-        net.createServer((s) =>
-          s.on('data', (d: Buffer) => {
-            received.push(d);
-            bytes += d.length;
-          }),
-        ),
-      );
-      const conn = await connect({ host: '127.0.0.1', port, codec });
+      const recorder = await byteRecorder();
+      const conn = await connect({ host: '127.0.0.1', port: recorder.port, codec });
       defer(() => conn.destroy());
       let last: Promise<void> = Promise.resolve();
       for (const m of messages) last = conn.send(m);
       await last;
-      await until(() => bytes >= expectedLength);
-      return Buffer.concat(received);
+      return recorder.take(expectedLength);
     };
     // 3,276 frames of 16 bytes fill 65,520 bytes of a 64 KiB write buffer, leaving 16: the next
     // frame (4-byte header + body) fits exactly with a 12-byte body, is one byte short with 13.
