@@ -143,8 +143,9 @@ export class DirectReader implements FrameDecoder {
       const end = this.#end + n;
       let pos = this.#start;
       if (this.#be32) {
-        // The default format's whole frames, the common case, with the counters in locals (this
-        // loop runs once per message). The loop below takes over at a frame that is not complete.
+        // The default format's whole frames, the common case, inline and with the counters in locals
+        // (this loop runs once per message). The loop below takes over at a frame that is not
+        // complete.
         const max = this.#maxLength;
         let frames = this.#frames;
         let last = -1;
@@ -164,20 +165,11 @@ export class DirectReader implements FrameDecoder {
         this.#frames = frames;
         if (last >= 0) this.#hint = 4 + last;
       }
+      // Other formats' frames, and in the default format the one frame the loop above stopped at.
       while (pos < end) {
-        let len: number;
-        let head: number;
-        if (this.#be32) {
-          // Same checks as readFixedLength, without the calls (this loop runs once per message).
-          if (end - pos < 4) break;
-          len = slab[pos]! * 0x1000000 + (slab[pos + 1]! << 16) + (slab[pos + 2]! << 8) + slab[pos + 3]!;
-          if (len > this.#maxLength) throw new FrameTooLargeError(len, this.#maxLength, this.#frames);
-          head = 4;
-        } else {
-          len = this.#header(slab, pos, end);
-          if (len < 0) break;
-          head = this.#headerSize;
-        }
+        const len = this.#header(slab, pos, end);
+        if (len < 0) break;
+        const head = this.#headerSize;
         const frameEnd = pos + head + len;
         this.#hint = head + len;
         if (frameEnd <= end) {
