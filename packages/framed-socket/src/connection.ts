@@ -478,11 +478,7 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     const timeoutMs = options.timeoutMs ?? 5000;
     if (this.#closed) return;
     this.#discard = true;
-    this.#queue = [];
-    this.#qHead = 0;
-    this.#qPos = 0;
-    this.#queued = 0;
-    this.#resume();
+    this.#clearQueue();
     try {
       await this.end();
     } catch {
@@ -709,15 +705,14 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
     const m = batch[this.#qPos++]!;
     this.#queued--;
     if (this.#qPos === batch.length) {
-      this.#qPos = 0;
-      this.#qHead++;
-      if (this.#queued === 0) {
-        this.#queue = [];
-        this.#qHead = 0;
-        this.#resume();
-      } else if (this.#qHead > 1024 && this.#qHead * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#qHead);
-        this.#qHead = 0;
+      if (this.#queued === 0) this.#clearQueue();
+      else {
+        this.#qPos = 0;
+        this.#qHead++;
+        if (this.#qHead > 1024 && this.#qHead * 2 > this.#queue.length) {
+          this.#queue = this.#queue.slice(this.#qHead);
+          this.#qHead = 0;
+        }
       }
     }
     return m;
@@ -737,12 +732,17 @@ export class FramedConnection extends EventEmitter<FramedConnectionEvents> {
         for (let i = from; i < batch.length; i++) all.push(batch[i]!);
       }
     }
+    this.#clearQueue();
+    return all;
+  }
+
+  /** Empties the message queue; reading resumes. */
+  #clearQueue(): void {
     this.#queue = [];
     this.#qHead = 0;
     this.#qPos = 0;
     this.#queued = 0;
     this.#resume();
-    return all;
   }
 
   #resume(): void {
